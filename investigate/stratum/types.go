@@ -66,6 +66,12 @@ type Message struct {
 	Method string          `json:"method"`
 	ID     json.RawMessage `json:"id"`  // as sent: number, string or null
 	Raw    string          `json:"raw"` // the message text as received (untrusted; capped)
+
+	// InReplyTo is the method of the request this response answers, when the
+	// request was seen ("submit" for a share result); empty otherwise.
+	InReplyTo string `json:"in_reply_to,omitempty"`
+	// Truncated says Raw was cut at MaxRawBytes.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Session is one reconstructed mining session (one TCP conversation).
@@ -73,8 +79,9 @@ type Session struct {
 	Client     string   `json:"client"` // "10.0.0.5:49822"
 	Server     string   `json:"server"` // "45.9.148.21:80"
 	Dialect    Dialect  `json:"dialect"`
-	PoolHost   string   `json:"pool_host"` // from DNS/SNI/subscribe params, filled by capture
-	Login      string   `json:"login"`     // wallet or worker
+	PoolHost   string   `json:"pool_host"`        // from DNS/SNI/subscribe params, filled by capture
+	Login      string   `json:"login"`            // wallet or worker
+	Worker     string   `json:"worker,omitempty"` // eth-proxy "worker" field ("eth1.0"), rig id
 	Password   string   `json:"password"`
 	Agent      string   `json:"agent"`
 	Algorithms []string `json:"algorithms"`
@@ -94,4 +101,9 @@ type Session struct {
 	TLS           bool      `json:"tls"`        // Stratum over TLS: steps not observable
 	Messages      []Message `json:"messages"`   // capped, with MessagesTotal
 	MessagesTotal int       `json:"messages_total"`
+
+	// Oversized counts messages dropped because they exceeded MaxLineBytes
+	// (a flood guard), Malformed those that were not valid JSON.
+	Oversized int `json:"oversized,omitempty"`
+	Malformed int `json:"malformed,omitempty"`
 }
