@@ -1,6 +1,3 @@
-// Package flow holds Flow (one session record from netflow-like evidence)
-// and the analysis of the flows between two hosts: series, scores, verdicts.
-// Parsers live in investigate/ingest.
 package flow
 
 import (

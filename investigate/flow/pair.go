@@ -23,19 +23,20 @@ const (
 type Pair struct {
 	Src            netip.Addr `json:"src"`
 	Dst            netip.Addr `json:"dst"`
-	DstPorts       []uint16   `json:"dst_ports"`
+	DstPorts       []uint16   `json:"dst_ports"`      // distinct destination ports, ascending (at most MaxDstPorts, the most used)
+	DstPortCount   int        `json:"dst_port_count"` // distinct destination ports in all
 	Sessions       int        `json:"sessions"`
 	BytesSent      uint64     `json:"bytes_sent"`
 	BytesReceived  uint64     `json:"bytes_received"`
-	First          time.Time  `json:"first"`
-	Last           time.Time  `json:"last"`
+	First          time.Time  `json:"first"`             // first session start
+	Last           time.Time  `json:"last"`              // last packet of any session (start + duration)
 	IntervalMedian float64    `json:"interval_median_s"` // median seconds between session starts
 	SizeMedian     float64    `json:"size_median"`       // median bytes per session (sent+received)
 	LongSession    float64    `json:"long_session_s"`    // longest session, seconds
 	Score          float64    `json:"score"`             // final score in [0,1]
 	Verdict        Verdict    `json:"verdict"`
 	Parts          ScoreParts `json:"parts"`
-	Series         []Point    `json:"series,omitempty"` // per session, in start order (capped)
+	Series         []Point    `json:"series,omitempty"` // per session, in start order (capped: see Options.SeriesCap)
 }
 
 // ScoreParts keeps every sub-score in [0,1] and the plain-language reasons,
@@ -50,6 +51,7 @@ type ScoreParts struct {
 	Histogram    float64  `json:"histogram"`     // 24-bin connection histogram regularity
 	Duration     float64  `json:"duration"`      // coverage of the observed span
 	Beacon       float64  `json:"beacon"`        // RITA-style mean of interval, size, histogram, duration
+	BeaconFinal  float64  `json:"beacon_final"`  // Beacon × IntervalMAD: the beacon pattern's score (doc.go)
 	LongSession  float64  `json:"long_session"`  // 1/4/8/12 h tiers
 	RetryBurst   float64  `json:"retry_burst"`   // near-empty sessions seconds apart
 	Reasons      []string `json:"reasons"`       // one line per part, for people
