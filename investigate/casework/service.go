@@ -2,24 +2,28 @@ package casework
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/minertriage/minertriage/investigate/alert"
 	"github.com/minertriage/minertriage/investigate/capture"
 	"github.com/minertriage/minertriage/investigate/flow"
 	"github.com/minertriage/minertriage/investigate/ingest"
+	"github.com/minertriage/minertriage/investigate/intel"
 	"github.com/minertriage/minertriage/investigate/stratum"
 )
-
-// errNotBuilt marks the parts of the Service still being written.
-// TODO(casework owner): remove once every method is real.
-var errNotBuilt = errors.New("not built yet")
 
 // Options configure a Service.
 type Options struct {
 	Now     func() time.Time // clock; tests inject a fixed one
 	Analyst string           // recorded with decisions ($USER or --analyst)
+
+	// Authorized lists the miners that are allowed (hosts, networks,
+	// wallets); an alert matching it is suggested benign.
+	Authorized *AllowList
+	// Pools is the mining-pool list; nil means intel.DefaultPools().
+	Pools *intel.PoolList
+	// Owners maps addresses to their owners (an iptoasn table); optional.
+	Owners *intel.Owners
 }
 
 // Service is the analyst's workflow over a Repository. The CLI and the
@@ -45,6 +49,8 @@ type Finding struct {
 	Status  Status   `json:"status"`
 	Summary string   `json:"summary"`
 	Details []string `json:"details"`
+
+	md *findingMD // markdown twins of Summary and Details, for the notes
 }
 
 // Suggestion is the suggested verdict with its reasons. It is never applied
@@ -54,6 +60,8 @@ type Suggestion struct {
 	Confidence  string      `json:"confidence"` // "high", "medium", "low"
 	For         []string    `json:"for"`        // evidence of mining
 	Against     []string    `json:"against"`    // contrary evidence
+
+	forMD, againstMD []string // markdown twins, for the notes
 }
 
 // CaptureAnalysis is one linked capture and what it held.
@@ -77,6 +85,19 @@ type Analysis struct {
 	Captures    []CaptureAnalysis `json:"captures,omitempty"`
 	Sessions    []stratum.Session `json:"stratum,omitempty"` // Stratum sessions of the alert's pair
 	Decisions   []Decision        `json:"decisions"`
+
+	// What the addresses and application steps established.
+	Src        Endpoint  `json:"src_endpoint"`
+	Dst        Endpoint  `json:"dst_endpoint"`
+	Client     string    `json:"client_side"` // "source", "destination" or "unknown"
+	ClientWhy  string    `json:"client_side_reason"`
+	Pools      []PoolHit `json:"pool_names,omitempty"`
+	Authorized []string  `json:"authorized,omitempty"` // allow-list entries that matched
+	Timing     Timing    `json:"timing"`
+	FlowFrom   time.Time `json:"flow_window_from"` // the window PairFlows was asked for
+	FlowTo     time.Time `json:"flow_window_to"`
+
+	flowFiles []string // files the pair's flows came from (evidence list)
 }
 
 // SignatureStats counts decisions per threat signature (`list --stats`).
@@ -87,6 +108,12 @@ type SignatureStats struct {
 	Decided       int     `json:"decided"`
 	TruePositives int     `json:"true_positives"`
 	TPRate        float64 `json:"tp_rate"` // of the decided
+
+	// MedianToDecision is the median time from alert to first decision, in
+	// seconds, over the decided alerts.
+	MedianToDecision float64 `json:"median_to_decision_s"`
+
+	decisionTimes []float64
 }
 
 // Import detects a file's format and loads it in one transaction.
@@ -98,25 +125,9 @@ func (s *Service) Import(ctx context.Context, path string, opts ingest.Options) 
 // latest disposition.
 func (s *Service) Queue() ([]AlertRecord, error) { return s.repo.Alerts() }
 
-// Analyze runs every step for one alert.
-func (s *Service) Analyze(ctx context.Context, alertID string) (*Analysis, error) {
-	return nil, errNotBuilt
-}
-
-// Decide validates and appends a decision; Time and Analyst are filled in
-// when empty.
-func (s *Service) Decide(d Decision) (Decision, error) { return Decision{}, errNotBuilt }
-
 // History returns the alert's decisions, oldest first.
 func (s *Service) History(alertID string) ([]Decision, error) { return s.repo.Decisions(alertID) }
 
-// Notes returns the markdown case notes for one alert.
-func (s *Service) Notes(ctx context.Context, alertID string) ([]byte, error) {
-	return nil, errNotBuilt
-}
-
-// Stats counts decisions and true positives per signature.
-func (s *Service) Stats() ([]SignatureStats, error) { return nil, errNotBuilt }
 
 // MarkFirstLook records that an analyst opened the alert now.
 func (s *Service) MarkFirstLook(alertID string) error {
