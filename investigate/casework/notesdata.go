@@ -2,8 +2,8 @@ package casework
 
 import (
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 

@@ -128,7 +128,6 @@ func (s *Service) Queue() ([]AlertRecord, error) { return s.repo.Alerts() }
 // History returns the alert's decisions, oldest first.
 func (s *Service) History(alertID string) ([]Decision, error) { return s.repo.Decisions(alertID) }
 
-
 // MarkFirstLook records that an analyst opened the alert now.
 func (s *Service) MarkFirstLook(alertID string) error {
 	return s.repo.MarkFirstLook(alertID, s.opts.Now())
