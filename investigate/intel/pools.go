@@ -295,6 +295,10 @@ func (l *PoolList) addEntry(s string, org origin) error {
 	// "*.pool.example" and ".pool.example" mean what a plain entry
 	// already means: the domain and everything under it.
 	host = strings.TrimPrefix(strings.TrimPrefix(NormalizeHost(host), "*."), ".")
+	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		l.addIP(a.Unmap().WithZone(""), 0, false, org) // "1.2.3.4." or "[::1]": still an address
+		return nil
+	}
 	if err := validHost(host); err != nil {
 		return fmt.Errorf("entry %q: %w", s, err)
 	}
