@@ -38,35 +38,41 @@ func (t *Tracker) request(method string, m *rpc) {
 
 // xmrigRequest handles the XMRig / CryptoNote methods.
 func (t *Tracker) xmrigRequest(method string, m *rpc) {
-	p := object(m.Params)
+	var p xmrigParams
+	switch method {
+	case "login", "job", "submit":
+		if !p.decode(m.Params) {
+			return
+		}
+	}
 	switch method {
 	case "login":
-		if p == nil || str(p["login"]) == "" || (p["pass"] == nil && p["agent"] == nil && p["algo"] == nil) {
+		if str(p.Login) == "" || (p.Pass == nil && p.Agent == nil && p.Algo == nil) {
 			return
 		}
 		t.dialect(DialectXMRig)
 		t.observe(iLogin, method)
-		t.setOnce(&t.s.Login, str(p["login"]))
-		t.setOnce(&t.s.Password, str(p["pass"]))
-		t.setOnce(&t.s.Agent, str(p["agent"]))
-		t.setOnce(&t.s.Worker, str(p["rigid"]))
-		for _, a := range stringList(p["algo"]) {
+		t.setOnce(&t.s.Login, str(p.Login))
+		t.setOnce(&t.s.Password, str(p.Pass))
+		t.setOnce(&t.s.Agent, str(p.Agent))
+		t.setOnce(&t.s.Worker, str(p.Rigid))
+		for _, a := range stringList(p.Algo) {
 			addUnique(&t.s.Algorithms, a)
 		}
 	case "job":
-		if p == nil || p["blob"] == nil {
+		if p.Blob == nil {
 			return
 		}
 		t.dialect(DialectXMRig)
 		t.observe(iJob, method)
-		t.xmrigJob(p)
+		t.xmrigJob(&p.jobFields)
 	case "submit":
-		if p == nil || p["job_id"] == nil || p["nonce"] == nil {
+		if p.JobID == nil || p.Nonce == nil {
 			return
 		}
 		t.dialect(DialectXMRig)
 		t.observe(iSubmit, method)
-		addUnique(&t.s.Algorithms, str(p["algo"]))
+		addUnique(&t.s.Algorithms, str(p.Algo))
 	case "keepalived":
 		t.dialect(DialectXMRig)
 		t.s.Keepalives++
@@ -75,18 +81,96 @@ func (t *Tracker) xmrigRequest(method string, m *rpc) {
 	}
 }
 
+// jobFields are the members of a CryptoNote job.
+type jobFields struct {
+	Blob, JobID, Target, SeedHash, Height json.RawMessage
+	Algo                                  json.RawMessage // a string in a job, a list in a login
+}
+
+// set records a job member; false if k is not one.
+func (j *jobFields) set(k, v []byte) bool {
+	switch string(k) {
+	case "blob":
+		j.Blob = v
+	case "job_id":
+		j.JobID = v
+	case "target":
+		j.Target = v
+	case "seed_hash":
+		j.SeedHash = v
+	case "height":
+		j.Height = v
+	case "algo":
+		j.Algo = v
+	default:
+		return false
+	}
+	return true
+}
+
+func (j *jobFields) decode(raw []byte) bool {
+	return members(raw, func(k, v []byte) { j.set(k, v) })
+}
+
+// xmrigParams covers login, job and submit params.
+type xmrigParams struct {
+	jobFields
+	Login, Pass, Agent, Rigid, Nonce json.RawMessage
+}
+
+func (p *xmrigParams) decode(raw []byte) bool {
+	return members(raw, func(k, v []byte) {
+		if p.set(k, v) {
+			return
+		}
+		switch string(k) {
+		case "login":
+			p.Login = v
+		case "pass":
+			p.Pass = v
+		case "agent":
+			p.Agent = v
+		case "rigid":
+			p.Rigid = v
+		case "nonce":
+			p.Nonce = v
+		}
+	})
+}
+
+// xmrigResult covers a login result (embedded job, extensions) and a
+// getjob result (the job itself).
+type xmrigResult struct {
+	jobFields
+	Job, Extensions json.RawMessage
+}
+
+func (o *xmrigResult) decode(raw []byte) bool {
+	return members(raw, func(k, v []byte) {
+		if o.set(k, v) {
+			return
+		}
+		switch string(k) {
+		case "job":
+			o.Job = v
+		case "extensions":
+			o.Extensions = v
+		}
+	})
+}
+
 // xmrigJob extracts a CryptoNote job (pushed, or embedded in a login result).
-func (t *Tracker) xmrigJob(p map[string]json.RawMessage) {
-	addUnique(&t.s.JobIDs, str(p["job_id"]))
-	addUnique(&t.s.Algorithms, str(p["algo"]))
-	if target := str(p["target"]); target != "" {
+func (t *Tracker) xmrigJob(p *jobFields) {
+	addUnique(&t.s.JobIDs, str(p.JobID))
+	addUnique(&t.s.Algorithms, str(p.Algo))
+	if target := str(p.Target); target != "" {
 		t.s.Target = target
 		t.s.Difficulty = Difficulty(target)
 	}
-	if seed := str(p["seed_hash"]); seed != "" {
+	if seed := str(p.SeedHash); seed != "" {
 		t.s.SeedHash = seed
 	}
-	if h, ok := number(p["height"]); ok && h > 0 {
+	if h, ok := number(p.Height); ok && h > 0 {
 		t.s.Height = int64(h)
 	}
 }
@@ -188,8 +272,9 @@ func (t *Tracker) response(req string, m *rpc) {
 			t.dialect(DialectEthStratum)
 		}
 	}
-	if o := object(m.Result); o != nil {
-		t.xmrigResult(req, o)
+	var o xmrigResult
+	if o.decode(m.Result) {
+		t.xmrigResult(req, &o)
 		return
 	}
 	if w := ethWork(m.Result); w != nil && (req == "" || req == "eth_getWork") {
@@ -208,17 +293,21 @@ func (t *Tracker) response(req string, m *rpc) {
 
 // xmrigResult handles an object result: a login result with its embedded
 // job and extensions, or a getjob answer.
-func (t *Tracker) xmrigResult(req string, o map[string]json.RawMessage) {
-	job := object(o["job"])
-	if job == nil && req == "getjob" && o["blob"] != nil {
-		job = o
+func (t *Tracker) xmrigResult(req string, o *xmrigResult) {
+	var job *jobFields
+	var embedded jobFields
+	switch {
+	case embedded.decode(o.Job) && embedded.Blob != nil:
+		job = &embedded
+	case req == "getjob" && o.Blob != nil:
+		job = &o.jobFields
 	}
-	for _, e := range stringList(o["extensions"]) {
+	for _, e := range stringList(o.Extensions) {
 		if t.s.Dialect == DialectXMRig || job != nil {
 			addUnique(&t.s.Extensions, e)
 		}
 	}
-	if job == nil || job["blob"] == nil {
+	if job == nil {
 		return
 	}
 	t.dialect(DialectXMRig)
@@ -235,8 +324,13 @@ func accepted(result json.RawMessage) bool {
 	if string(result) == "true" {
 		return true
 	}
-	if o := object(result); o != nil {
-		return strings.EqualFold(str(o["status"]), "OK")
+	var status []byte
+	if members(result, func(k, v []byte) {
+		if string(k) == "status" {
+			status = v
+		}
+	}) {
+		return strings.EqualFold(str(status), "OK")
 	}
 	return false
 }

@@ -339,3 +339,13 @@ func TestDifficulty(t *testing.T) {
 		}
 	}
 }
+
+// A pool's JSON parser unescapes member names, so the detector must too.
+func TestEscapedMemberNamesAreRead(t *testing.T) {
+	tr := play([]msg{c(`{"id":1,"\u006dethod":"mining.\u0073ubscribe","params":["cpuminer/2.5.1"]}`)}, "per-message")
+	s := tr.Session()
+	if s == nil {
+		t.Fatal("escaped method name was not read")
+	}
+	wantEq(t, "agent", s.Agent, "cpuminer/2.5.1")
+}

@@ -54,6 +54,14 @@ func (s *scanner) gap() {
 	s.state = stSkip
 }
 
+// dropOversized discards a message that outgrew MaxLineBytes; its bytes
+// count as garbage so a stream of huge lines is abandoned like binary.
+func (s *scanner) dropOversized() {
+	s.oversized++
+	s.garbage += MaxLineBytes
+	s.gap()
+}
+
 func (s *scanner) reset() {
 	s.buf = s.buf[:0]
 	s.depth, s.inStr, s.esc = 0, false, false
@@ -96,6 +104,22 @@ func (s *scanner) scanMsg(data []byte, i int, emit func([]byte)) int {
 	start := i
 	for ; i < len(data); i++ {
 		c := data[i]
+		if s.inStr && !s.esc {
+			// Jump over a run of plain string bytes (hex blobs, mostly):
+			// one SIMD search for the closing quote, then check the run
+			// holds no escape or newline.
+			if q := bytes.IndexByte(data[i:], '"'); q > 0 {
+				run := data[i : i+q]
+				if bytes.IndexByte(run, '\\') < 0 && bytes.IndexByte(run, '\n') < 0 {
+					if len(s.buf)+(i+q-start) >= MaxLineBytes {
+						s.dropOversized()
+						return i + q
+					}
+					i += q
+					c = data[i]
+				}
+			}
+		}
 		if s.inStr {
 			switch {
 			case s.esc:
@@ -133,8 +157,7 @@ func (s *scanner) scanMsg(data []byte, i int, emit func([]byte)) int {
 			}
 		}
 		if len(s.buf)+(i-start) >= MaxLineBytes {
-			s.oversized++
-			s.gap()
+			s.dropOversized()
 			return i + 1
 		}
 	}

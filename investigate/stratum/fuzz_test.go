@@ -1,6 +1,7 @@
 package stratum
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -63,5 +64,25 @@ func FuzzFeed(f *testing.F) {
 				t.Fatalf("step %d differs: %+v vs %+v", i, a.Steps[i], b.Steps[i])
 			}
 		}
+	})
+}
+
+// FuzzWalkerMatchesJSONValid checks the hand-written JSON walker against
+// encoding/json: the same inputs are valid, and walking members or
+// elements of anything never panics.
+func FuzzWalkerMatchesJSONValid(f *testing.F) {
+	for _, s := range []string{xmrigLogin, xmrigLoginResult, xmrigRejected3, `[1,-0.5e+3,"\u00e9\n",null,true,false,{}]`,
+		`{"a":01}`, `{"a":"\x01"}`, `{"a" 1}`, `[1,]`, `"\ud800"`, `1.`, `-`, `{"\u006dethod":"login"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) >= maxDepth {
+			t.Skip("deeper than the walker's nesting limit")
+		}
+		if got, want := validJSON(b), json.Valid(b); got != want {
+			t.Fatalf("validJSON(%q) = %v, json.Valid = %v", b, got, want)
+		}
+		members(b, func(k, v []byte) { _ = str(v) })
+		elements(b, func(v []byte) { _, _ = number(v) })
 	})
 }

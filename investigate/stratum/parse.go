@@ -22,6 +22,30 @@ type rpc struct {
 	Worker  json.RawMessage `json:"worker"`
 }
 
+// parseRPC extracts the members of one message; false if it is not a valid
+// JSON object.
+func parseRPC(b []byte) (m rpc, ok bool) {
+	ok = members(b, func(k, v []byte) {
+		switch string(k) {
+		case "id":
+			m.ID = v
+		case "method":
+			m.Method = v
+		case "params":
+			m.Params = v
+		case "result":
+			m.Result = v
+		case "error":
+			m.Error = v
+		case "jsonrpc":
+			m.JSONRPC = v
+		case "worker":
+			m.Worker = v
+		}
+	})
+	return m, ok
+}
+
 // isResponse reports a message without a method that carries result or error.
 func (m *rpc) isResponse() bool { return len(m.Result) > 0 || len(m.Error) > 0 }
 
@@ -30,6 +54,10 @@ func str(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) < 2 || raw[0] != '"' {
 		return ""
+	}
+	// Fast path: no escapes and valid UTF-8 decode to themselves.
+	if in := raw[1 : len(raw)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		return string(in)
 	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
@@ -44,40 +72,23 @@ func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 
-// array decodes a raw JSON array into its raw elements (nil if not an array).
+// array returns the raw elements of a JSON array (nil if not an array).
 func array(raw json.RawMessage) []json.RawMessage {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '[' {
-		return nil
-	}
 	var a []json.RawMessage
-	if json.Unmarshal(raw, &a) != nil {
+	if !elements(raw, func(v []byte) { a = append(a, v) }) {
 		return nil
 	}
 	return a
 }
 
-// object decodes a raw JSON object into its raw members (nil if not an object).
-func object(raw json.RawMessage) map[string]json.RawMessage {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil
-	}
-	var o map[string]json.RawMessage
-	if json.Unmarshal(raw, &o) != nil {
-		return nil
-	}
-	return o
-}
-
-// strings decodes the string elements of a raw array, skipping the others.
+// stringList decodes the string elements of a raw array, skipping the others.
 func stringList(raw json.RawMessage) []string {
 	var out []string
-	for _, e := range array(raw) {
-		if s := str(e); s != "" {
+	elements(raw, func(v []byte) {
+		if s := str(v); s != "" {
 			out = append(out, s)
 		}
-	}
+	})
 	return out
 }
 
@@ -112,8 +123,13 @@ func errorText(raw json.RawMessage) string {
 		}
 		return strings.TrimSpace(string(raw))
 	}
-	if o := object(raw); o != nil {
-		if s := str(o["message"]); s != "" {
+	var msg []byte
+	if members(raw, func(k, v []byte) {
+		if string(k) == "message" {
+			msg = v
+		}
+	}) {
+		if s := str(msg); s != "" {
 			return s
 		}
 	}
@@ -216,6 +232,9 @@ func rawText(b []byte, limit int) (string, bool) {
 			}
 		}
 		b, cut = b[:end], true
+	}
+	if utf8.Valid(b) {
+		return string(b), cut
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD"), cut
 }

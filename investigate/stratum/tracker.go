@@ -101,24 +101,23 @@ func (t *Tracker) Session() *Session {
 // message handles one framed JSON value (a batch array is split).
 func (t *Tracker) message(b []byte) {
 	if len(b) > 0 && b[0] == '[' {
-		var batch []json.RawMessage
-		if json.Unmarshal(b, &batch) != nil {
+		if !validJSON(b) {
 			t.s.Malformed++
 			return
 		}
-		for _, m := range batch {
-			if len(m) > 0 && m[0] == '{' {
+		elements(b, func(m []byte) {
+			if m[0] == '{' {
 				t.one(m)
 			}
-		}
+		})
 		return
 	}
 	t.one(b)
 }
 
 func (t *Tracker) one(b []byte) {
-	var m rpc
-	if err := json.Unmarshal(b, &m); err != nil {
+	m, ok := parseRPC(b)
+	if !ok {
 		t.s.Malformed++
 		return
 	}
