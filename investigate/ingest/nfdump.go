@@ -33,11 +33,11 @@ var (
 )
 
 type nfdumpParser struct {
-	file   string
-	o      out
-	in     interner
-	sp     *csvSplitter
-	header int // number of header columns; 0 before the header
+	file                                                                    string
+	o                                                                       out
+	in                                                                      interner
+	sp                                                                      *csvSplitter
+	header                                                                  int // number of header columns; 0 before the header
 	first, last, dur, src, dst, sport, dport, proto, ipkt, ibyt, opkt, obyt int
 }
 

@@ -94,13 +94,13 @@ type panExportParser struct {
 
 // panColumns holds the index of each column (-1: absent).
 type panColumns struct {
-	serial, typ, subtype, recvTime, genTime, src, dst, natSrc, natDst       int
-	rule, srcUser, app, srcZone, dstZone, session, repeat                   int
-	sport, dport, natSport, natDport, proto, action                         int
-	url, threat, threatNum, severity, direction, seq, srcLoc, dstLoc        int
-	pcapID, device, thrCategory, hiRes                                      int
-	bytes, bytesSent, bytesRecv, packets, start, elapsed                    int
-	pktsSent, pktsRecv, endReason                                           int
+	serial, typ, subtype, recvTime, genTime, src, dst, natSrc, natDst int
+	rule, srcUser, app, srcZone, dstZone, session, repeat             int
+	sport, dport, natSport, natDport, proto, action                   int
+	url, threat, threatNum, severity, direction, seq, srcLoc, dstLoc  int
+	pcapID, device, thrCategory, hiRes                                int
+	bytes, bytesSent, bytesRecv, packets, start, elapsed              int
+	pktsSent, pktsRecv, endReason                                     int
 }
 
 func newPANExportParser(file string, format Format, o out) *panExportParser {

@@ -74,14 +74,14 @@ const (
 // index or from a web-UI export row by column name, so both forms share
 // one conversion into Alert and Flow.
 type panFields struct {
-	serial, typ, subtype, recvTime, genTime, src, dst, natSrc, natDst   string
-	rule, srcUser, app, srcZone, dstZone, session, repeat               string
-	sport, dport, natSport, natDport, proto, action                     string
-	url, threat, threatNum, severity, direction, seq, srcLoc, dstLoc    string
-	pcapID, device, thrCategory, hiRes                                  string
-	bytes, bytesSent, bytesRecv, packets, start, elapsed                string
-	pktsSent, pktsRecv, endReason                                       string
-	zone                                                                *time.Location // from the syslog header, nil if none
+	serial, typ, subtype, recvTime, genTime, src, dst, natSrc, natDst string
+	rule, srcUser, app, srcZone, dstZone, session, repeat             string
+	sport, dport, natSport, natDport, proto, action                   string
+	url, threat, threatNum, severity, direction, seq, srcLoc, dstLoc  string
+	pcapID, device, thrCategory, hiRes                                string
+	bytes, bytesSent, bytesRecv, packets, start, elapsed              string
+	pktsSent, pktsRecv, endReason                                     string
+	zone                                                              *time.Location // from the syslog header, nil if none
 }
 
 // panSyslogParser parses PAN-OS syslog files (any mix of log types).

@@ -20,8 +20,8 @@ import (
 // zeekConn is one conn record by name; "" means unset.
 type zeekConn struct {
 	ts, uid, origH, origP, respH, respP, proto, service, duration string
-	origBytes, respBytes, connState, origPkts, origIPBytes         string
-	respPkts, respIPBytes                                          string
+	origBytes, respBytes, connState, origPkts, origIPBytes        string
+	respPkts, respIPBytes                                         string
 }
 
 // zeekConv converts zeekConn records into flows.
