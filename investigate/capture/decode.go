@@ -265,3 +265,13 @@ func protoName(proto uint8) string {
 func addrPort(a netip.Addr, port uint16) string {
 	return netip.AddrPortFrom(a.Unmap(), port).String()
 }
+
+// knownLink reports whether decodeLink understands the link type.
+func knownLink(lt layers.LinkType) bool {
+	switch lt {
+	case layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, linkTypeSLL2, layers.LinkTypeNull, layers.LinkTypeLoop,
+		layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12, 14:
+		return true
+	}
+	return false
+}
