@@ -1,0 +1,235 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/minertriage/minertriage/investigate/alert"
+	"github.com/minertriage/minertriage/investigate/casework"
+	"github.com/minertriage/minertriage/investigate/flow"
+	"github.com/minertriage/minertriage/investigate/ingest"
+)
+
+// BeginImport starts the one bbolt transaction of one file. It returns an
+// error wrapping ingest.ErrDuplicateFile when a file with the same SHA256
+// was imported before. The transaction holds the store's write lock until
+// Commit or Rollback.
+func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
+	if s.readOnly {
+		return nil, s.writeErr()
+	}
+	if meta.SHA256 == "" {
+		return nil, fmt.Errorf("%s: import without the file's sha256", meta.Name)
+	}
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %v", s.path, err)
+	}
+	if tx.Bucket(bFiles).Get([]byte(meta.SHA256)) != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("%s (sha256 %s): %w", meta.Name, meta.SHA256, ingest.ErrDuplicateFile)
+	}
+	if meta.Time.IsZero() {
+		meta.Time = time.Now()
+	}
+	return &importTx{
+		s: s, tx: tx, meta: meta,
+		flowsB:    tx.Bucket(bFlows),
+		alertIDsB: tx.Bucket(bAlertIDs),
+		seed:      maphash.MakeSeed(),
+		flowSeen:  map[uint64]int{},
+		alertSeen: map[string]struct{}{},
+		capSeen:   map[string]struct{}{},
+		pairDelta: map[string]uint64{},
+	}, nil
+}
+
+// importTx is one file's transaction. Records are checked for duplicates
+// at once (so Put* can answer stored or not) but written at Commit, sorted.
+type importTx struct {
+	s    *Store
+	tx   *bolt.Tx
+	meta ingest.FileMeta
+	done bool
+
+	flowsB, alertIDsB *bolt.Bucket
+
+	flows, byDst, bySess, alerts, alertIDs, capPairs batch
+
+	seed      maphash.Seed
+	flowSeen  map[uint64]int      // hash of a pending flow key → its entry
+	flowExtra map[string]struct{} // pending keys whose hash collided
+	alertSeen map[string]struct{}
+	capSeen   map[string]struct{}
+	pairDelta map[string]uint64 // pair key → flows added
+
+	kbuf, vbuf []byte
+}
+
+var errTxDone = errors.New("store: import transaction already finished")
+
+// PutAlert stores a; stored is false when an alert with the same ID is
+// already in the store or earlier in this file.
+func (t *importTx) PutAlert(a *alert.Alert) (bool, error) {
+	if t.done {
+		return false, errTxDone
+	}
+	switch {
+	case a.ID == "":
+		return false, fmt.Errorf("%s line %d: alert without an id", a.File, a.Line)
+	case len(a.ID) > 1024:
+		return false, fmt.Errorf("%s line %d: alert id longer than 1024 bytes", a.File, a.Line)
+	}
+	if _, ok := t.alertSeen[a.ID]; ok || t.alertIDsB.Get([]byte(a.ID)) != nil {
+		return false, nil
+	}
+	t.alertSeen[a.ID] = struct{}{}
+	tk := u64(timeKey(a.Time))
+	t.kbuf = append(append(t.kbuf[:0], tk...), a.ID...)
+	t.vbuf = appendAlertValue(t.vbuf[:0], a)
+	t.alerts.add(t.kbuf, t.vbuf)
+	t.alertIDs.add([]byte(a.ID), tk)
+	return true, nil
+}
+
+// PutFlow stores f; stored is false when a flow with the same identity
+// (PAN-OS serial + session id, else 5-tuple + start) and start is already
+// in the store or earlier in this file.
+func (t *importTx) PutFlow(f *flow.Flow) (bool, error) {
+	if t.done {
+		return false, errTxDone
+	}
+	if !f.Src.IsValid() || !f.Dst.IsValid() {
+		return false, fmt.Errorf("%s line %d: flow without source and destination addresses", f.File, f.Line)
+	}
+	id := flowIdentity(f)
+	k := appendFlowKey(t.kbuf[:0], f, id)
+	t.kbuf = k
+	if t.flowsB.Get(k) != nil {
+		return false, nil
+	}
+	h := maphash.Bytes(t.seed, k)
+	if i, ok := t.flowSeen[h]; ok {
+		if bytes.Equal(t.flows.keyAt(i), k) {
+			return false, nil
+		}
+		if t.flowExtra == nil {
+			t.flowExtra = map[string]struct{}{}
+		}
+		if _, ok := t.flowExtra[string(k)]; ok {
+			return false, nil
+		}
+		t.flowExtra[string(k)] = struct{}{}
+	} else {
+		t.flowSeen[h] = t.flows.len()
+	}
+	t.vbuf = appendFlowValue(t.vbuf[:0], f)
+	t.flows.add(k, t.vbuf)
+
+	pl := pairLen(k)
+	t.pairDelta[string(k[:pl])]++
+	d := appendAddr(t.vbuf[:0], f.Dst)
+	d = appendAddr(d, f.Src)
+	d = append(d, k[pl:]...)
+	t.byDst.add(d, nil)
+	if f.Serial != "" && f.SessionID != 0 {
+		t.bySess.add(sessionKey(k, pl), nil)
+	}
+	return true, nil
+}
+
+// Commit writes everything sorted, logs the import and commits: all of
+// the file becomes durable at once (bbolt fsyncs on commit).
+func (t *importTx) Commit(sum ingest.Summary) error {
+	if t.done {
+		return errTxDone
+	}
+	t.done = true
+	err := t.write(sum)
+	if err != nil {
+		_ = t.tx.Rollback()
+		return fmt.Errorf("store %s: saving %s: %v", t.s.path, t.meta.Name, err)
+	}
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("store %s: saving %s: %v", t.s.path, t.meta.Name, err)
+	}
+	return nil
+}
+
+func (t *importTx) write(sum ingest.Summary) error {
+	tx := t.tx
+	for _, w := range []struct {
+		b    *batch
+		name []byte
+		fill float64
+	}{
+		{&t.alerts, bAlerts, 0.9}, {&t.alertIDs, bAlertIDs, 0},
+		{&t.flows, bFlows, 0.9}, {&t.byDst, bFlowsByDst, 0.9},
+		{&t.bySess, bFlowsBySess, 0.9}, {&t.capPairs, bCapPairs, 0},
+	} {
+		if err := w.b.flush(tx.Bucket(w.name), w.fill); err != nil {
+			return err
+		}
+	}
+	if err := t.writePairCounts(); err != nil {
+		return err
+	}
+	if sum.File == "" {
+		sum.File = t.meta.Name
+	}
+	if sum.SHA256 == "" {
+		sum.SHA256 = t.meta.SHA256
+	}
+	if sum.Format == "" {
+		sum.Format = t.meta.Format
+	}
+	imports := tx.Bucket(bImports)
+	seq, err := imports.NextSequence()
+	if err != nil {
+		return err
+	}
+	rec, err := json.Marshal(casework.ImportRecord{Summary: sum, Time: t.meta.Time.UTC()})
+	if err != nil {
+		return err
+	}
+	if err := imports.Put(u64(seq), rec); err != nil {
+		return err
+	}
+	return tx.Bucket(bFiles).Put([]byte(t.meta.SHA256), u64(seq))
+}
+
+// writePairCounts adds this file's flows to the per-pair counters.
+func (t *importTx) writePairCounts() error {
+	b := t.tx.Bucket(bPairCounts)
+	keys := make([]string, 0, len(t.pairDelta))
+	for k := range t.pairDelta {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		n := t.pairDelta[k]
+		if old := b.Get([]byte(k)); len(old) == 8 {
+			n += beU64(old)
+		}
+		if err := b.Put([]byte(k), u64(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rollback discards the file: nothing of it reaches the store.
+func (t *importTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	return t.tx.Rollback()
+}

@@ -1,0 +1,229 @@
+// Package store keeps alerts, flows, captures, decisions and the import log
+// in one embedded bbolt file. It implements casework.Repository (and so
+// ingest.Sink); nothing outside this package sees a bbolt type, so a shared
+// server-database backend can implement the same interface later.
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/minertriage/minertriage/investigate/casework"
+)
+
+// Compile-time proof that Store is a full Repository.
+var _ casework.Repository = (*Store)(nil)
+
+// SchemaVersion is the layout this build writes. Older stores are migrated
+// on open; newer ones are refused.
+const SchemaVersion = 2
+
+// Bucket names. The layout is described in DESIGN.md's store section and in
+// the comments of the functions that write each bucket.
+var (
+	bMeta        = []byte("meta")
+	bAlerts      = []byte("alerts")       // timeKey + id → alert (newest-first listing is a reverse scan)
+	bAlertIDs    = []byte("alert_ids")    // id → timeKey
+	bFlows       = []byte("flows")        // pair + start + identity → flow
+	bFlowsByDst  = []byte("flows_by_dst") // dst + src + start + identity → ""
+	bFlowsBySess = []byte("flows_by_session")
+	bPairCounts  = []byte("pair_counts") // pair → flow count (both directions)
+	bCaptures    = []byte("captures")    // sha256 → CaptureRef (JSON)
+	bCapBlobs    = []byte("capture_blobs")
+	bCapPairs    = []byte("capture_pairs") // pair + sha256 → ""
+	bCache       = []byte("cache")
+	bDecisions   = []byte("decisions")  // idkey + seq → Decision (JSON), append-only
+	bFirstLook   = []byte("first_look") // id → timeKey
+	bImports     = []byte("imports")    // seq → ImportRecord (JSON)
+	bFiles       = []byte("files")      // sha256 → import seq
+
+	keySchema = []byte("schema")
+)
+
+// allBuckets is every bucket of the current schema.
+var allBuckets = [][]byte{bMeta, bAlerts, bAlertIDs, bFlows, bFlowsByDst, bFlowsBySess,
+	bPairCounts, bCaptures, bCapBlobs, bCapPairs, bCache, bDecisions, bFirstLook, bImports, bFiles}
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens with a shared lock: several read-only opens may run
+	// together, but not while a writer (the workbench, an import) holds
+	// the store.
+	ReadOnly bool
+	// Timeout bounds the wait for the file lock; 0 means 2 s.
+	Timeout time.Duration
+}
+
+// DefaultTimeout is how long Open waits for another process to let go.
+const DefaultTimeout = 2 * time.Second
+
+// Store is an open store file.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	// smallCapture is the largest capture copied into the store; larger
+	// ones are kept by path. A variable so tests need no 32 MiB files.
+	smallCapture int64
+}
+
+// MaxStoredCapture is the largest capture copied into the store (32 MiB).
+const MaxStoredCapture = 32 << 20
+
+// ErrInUse is wrapped by Open when another process holds the store.
+var ErrInUse = errors.New("store in use")
+
+// ErrNewerSchema is wrapped by Open when the store was written by a newer
+// minertriage.
+var ErrNewerSchema = errors.New("store schema is newer than this build")
+
+// DefaultPath is $MINERTRIAGE_STORE, else minertriage/minertriage.db in the
+// XDG data directory ($XDG_DATA_HOME or ~/.local/share). The directory is
+// created.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("MINERTRIAGE_STORE"); p != "" {
+		return p, nil
+	}
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("cannot find the data directory (%v); set MINERTRIAGE_STORE or use --store", err)
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	dir := filepath.Join(base, "minertriage")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create the data directory %s: %v", dir, err)
+	}
+	return filepath.Join(dir, "minertriage.db"), nil
+}
+
+// Open opens (creating if needed) the store at path, migrating an older
+// schema. A read-only open of a missing or older store first creates or
+// migrates it with a short read-write open.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if err := prepare(path, opts.Timeout); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s, err := openDB(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.schema()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	switch {
+	case v > SchemaVersion:
+		s.Close()
+		return nil, fmt.Errorf("store %s was written by a newer minertriage (schema v%d; this build reads up to v%d): %w; upgrade minertriage or use --store to pick another file",
+			path, v, SchemaVersion, ErrNewerSchema)
+	case v == SchemaVersion:
+		return s, nil
+	case opts.ReadOnly:
+		// Migrate with a brief writable open, then reopen read-only.
+		s.Close()
+		if err := prepare(path, opts.Timeout); err != nil {
+			return nil, err
+		}
+		return openDB(path, opts)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return migrate(tx, v) }); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store %s: upgrading from schema v%d failed: %v", path, v, err)
+	}
+	return s, nil
+}
+
+// prepare creates or migrates the store with a read-write open.
+func prepare(path string, timeout time.Duration) error {
+	s, err := Open(path, Options{Timeout: timeout})
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+// openDB opens the bbolt file and turns its errors into one sentence.
+func openDB(path string, opts Options) (*Store, error) {
+	if dir := filepath.Dir(path); !opts.ReadOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the store directory %s: %v", dir, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        opts.Timeout,
+		ReadOnly:       opts.ReadOnly,
+		FreelistType:   bolt.FreelistMapType, // big imports free many pages
+		NoFreelistSync: false,
+	})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("store %s is in use by another minertriage (the workbench?); close it or use --store to pick another file: %w", path, ErrInUse)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		return nil, fmt.Errorf("%s is not a minertriage store (%v); use --store to pick another file", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("cannot open store %s: %v", path, err)
+	}
+	return &Store{db: db, path: path, readOnly: opts.ReadOnly, smallCapture: MaxStoredCapture}, nil
+}
+
+// Path is the store file.
+func (s *Store) Path() string { return s.path }
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Close releases the file and its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// schema returns the stored schema version; 0 for a brand-new file.
+func (s *Store) schema() (int, error) {
+	v := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		if m == nil {
+			return nil
+		}
+		raw := m.Get(keySchema)
+		if len(raw) != 4 {
+			return fmt.Errorf("store %s has no readable schema version; use --store to pick another file", s.path)
+		}
+		v = int(binary.BigEndian.Uint32(raw))
+		return nil
+	})
+	return v, err
+}
+
+// writeErr explains a write refused by a read-only open.
+func (s *Store) writeErr() error {
+	return fmt.Errorf("store %s is open read-only; this command needs to write to it", s.path)
+}
+
+// update runs fn in a read-write transaction.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	if s.readOnly {
+		return s.writeErr()
+	}
+	return s.db.Update(fn)
+}
+
+// u64 encodes a big-endian uint64.
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
