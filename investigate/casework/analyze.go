@@ -209,16 +209,10 @@ func (s *Service) gatherFlows(a *Analysis) error {
 	if err != nil {
 		return err
 	}
-	agg := flow.NewAggregator()
-	for i := range to {
-		f := &to[i]
-		if f.Src != al.Src && intel.IsInternal(f.Src) {
-			agg.Add(f)
+	for _, p := range flow.BlastRadius(to, al.Dst, intel.IsInternal) {
+		if p.Src != al.Src {
+			a.BlastRadius = append(a.BlastRadius, p)
 		}
-	}
-	if agg.Len() > 0 {
-		a.BlastRadius = agg.Pairs(flow.Options{SeriesCap: -1})
-		flow.SortPairs(a.BlastRadius)
 	}
 	return nil
 }

@@ -16,12 +16,13 @@ type line struct {
 	md    strings.Builder
 }
 
-// t appends our own words (formatted); they may still carry evidence
-// values such as numbers, so the markdown side is escaped as prose.
+// t appends our own words (formatted with numbers and names of our own;
+// evidence strings go through u or h). The markdown side is escaped, not
+// defanged, so "addr.src" in a PAN-OS filter stays as written.
 func (l *line) t(format string, args ...any) *line {
 	s := fmt.Sprintf(format, args...)
-	l.plain.WriteString(s)
-	l.md.WriteString(prose(s))
+	l.plain.WriteString(textsafe.Line(s))
+	l.md.WriteString(escapeMD(s))
 	return l
 }
 
@@ -38,6 +39,13 @@ func (l *line) u(s string) *line {
 func (l *line) h(s string) *line {
 	l.plain.WriteString(textsafe.Line(s))
 	l.md.WriteString(prose(s))
+	return l
+}
+
+// add appends another line (both forms).
+func (l *line) add(o *line) *line {
+	l.plain.WriteString(o.plain.String())
+	l.md.WriteString(o.md.String())
 	return l
 }
 

@@ -37,6 +37,8 @@ func Defang(s string) string {
 			return "hxxp://"
 		case "https":
 			return "hxxps://"
+		case "hxxp", "hxxps":
+			return m
 		}
 		return scheme + "[://]"
 	})
@@ -160,10 +162,19 @@ func longestRun(s string, c byte) int {
 	return best
 }
 
-// prose escapes text for use outside code: every markdown-active character
-// is backslash-escaped and angle brackets become entities, so the text can
-// form no emphasis, link, image, HTML or heading.
+// prose escapes evidence text for use outside code: escapeMD, then every
+// host, address and URL defanged.
 func prose(s string) string {
+	// Defang last, so its brackets stay readable in the raw markdown; a
+	// lone "[.]" forms no link without a reference definition, and no
+	// evidence text can write one (its "[" is escaped).
+	return Defang(escapeMD(s))
+}
+
+// escapeMD escapes text for use outside code: every markdown-active
+// character is backslash-escaped and angle brackets become entities, so the
+// text can form no emphasis, link, image, HTML or heading.
+func escapeMD(s string) string {
 	s = textsafe.Line(s)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -182,8 +193,5 @@ func prose(s string) string {
 			b.WriteByte(c)
 		}
 	}
-	// Defang last, so its brackets stay readable in the raw markdown; a
-	// lone "[.]" forms no link without a reference definition, and no
-	// evidence text can write one (its "[" is escaped above).
-	return Defang(b.String())
+	return b.String()
 }

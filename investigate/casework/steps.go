@@ -204,7 +204,7 @@ func (a *Analysis) findStratum(cf captureFacts) Finding {
 		switch {
 		case cf.files == 0:
 			b.f.Status = StatusMissing
-			b.summary(newLine("no Stratum to reconstruct without a capture; ").t("%s", a.fetchCapture().plain.String()))
+			b.summary(newLine("no Stratum to reconstruct without a capture; ").add(a.fetchCapture()))
 		case cf.payload:
 			b.f.Status = StatusAgainst
 			b.summary(newLine("the capture holds the pair's payload and none of it is Stratum (no login, job or submit)"))
