@@ -82,18 +82,20 @@ func detectPlain(head []byte) (Format, error) {
 	if _, ok := panLineType(first); ok {
 		return FormatPANOSSyslog, nil
 	}
-	return "", fmt.Errorf("%w (first line: %q)", ErrUnknownFormat, snippet(first))
+	return "", fmt.Errorf("%w (first line: %s)", ErrUnknownFormat, snippet(first))
 }
 
 func firstN(b []byte, n int) []byte { return b[:min(len(b), n)] }
 
-// snippet is the start of a line, safe to print.
+// snippet quotes the start of an untrusted value for an error message:
+// cut to 60 bytes and sanitised, so a hostile field can neither flood nor
+// drive the terminal the error is printed on.
 func snippet(b []byte) string {
 	s := string(firstN(b, 60))
 	if len(b) > 60 {
 		s += "…"
 	}
-	return textsafe.Line(s)
+	return `"` + textsafe.Line(s) + `"`
 }
 
 // firstLine returns the first non-blank line and whether it ended within

@@ -119,7 +119,7 @@ func (p *eveParser) alert(r *eveRecord, no int) error {
 	}
 	t, err := parseISOTime(r.Timestamp)
 	if err != nil {
-		return fmt.Errorf("timestamp %q is not a time", snippet([]byte(r.Timestamp)))
+		return fmt.Errorf("timestamp %s is not a time", snippet([]byte(r.Timestamp)))
 	}
 	src, dst, sport, dport, err := eveEndpoints(r.SrcIP, r.DestIP, r.SrcPort, r.DestPort)
 	if err != nil {
@@ -191,14 +191,14 @@ func (p *eveParser) flow(r *eveRecord, no int) (*flow.Flow, error) {
 	var start, end time.Time
 	if ef.Start != "" {
 		if start, err = parseISOTime(ef.Start); err != nil {
-			return nil, fmt.Errorf("flow.start %q is not a time", snippet([]byte(ef.Start)))
+			return nil, fmt.Errorf("flow.start %s is not a time", snippet([]byte(ef.Start)))
 		}
 	} else if start, err = parseISOTime(r.Timestamp); err != nil {
-		return nil, fmt.Errorf("timestamp %q is not a time", snippet([]byte(r.Timestamp)))
+		return nil, fmt.Errorf("timestamp %s is not a time", snippet([]byte(r.Timestamp)))
 	}
 	if ef.End != "" {
 		if end, err = parseISOTime(ef.End); err != nil {
-			return nil, fmt.Errorf("flow.end %q is not a time", snippet([]byte(ef.End)))
+			return nil, fmt.Errorf("flow.end %s is not a time", snippet([]byte(ef.End)))
 		}
 	}
 	var n [4]uint64
@@ -229,16 +229,16 @@ func (p *eveParser) flow(r *eveRecord, no int) (*flow.Flow, error) {
 
 func eveEndpoints(srcIP, dstIP string, sp, dp json.Number) (src, dst netip.Addr, sport, dport uint16, err error) {
 	if src, err = parseAddr(srcIP); err != nil {
-		return src, dst, 0, 0, fmt.Errorf("src_ip %q is not an IP address", snippet([]byte(srcIP)))
+		return src, dst, 0, 0, fmt.Errorf("src_ip %s is not an IP address", snippet([]byte(srcIP)))
 	}
 	if dst, err = parseAddr(dstIP); err != nil {
-		return src, dst, 0, 0, fmt.Errorf("dest_ip %q is not an IP address", snippet([]byte(dstIP)))
+		return src, dst, 0, 0, fmt.Errorf("dest_ip %s is not an IP address", snippet([]byte(dstIP)))
 	}
 	if sport, err = parsePort(sp.String()); err != nil {
-		return src, dst, 0, 0, fmt.Errorf("src_port %q is not a port", snippet([]byte(sp.String())))
+		return src, dst, 0, 0, fmt.Errorf("src_port %s is not a port", snippet([]byte(sp.String())))
 	}
 	if dport, err = parsePort(dp.String()); err != nil {
-		return src, dst, 0, 0, fmt.Errorf("dest_port %q is not a port", snippet([]byte(dp.String())))
+		return src, dst, 0, 0, fmt.Errorf("dest_port %s is not a port", snippet([]byte(dp.String())))
 	}
 	return src, dst, sport, dport, nil
 }
@@ -247,7 +247,7 @@ func eveEndpoints(srcIP, dstIP string, sp, dp json.Number) (src, dst netip.Addr,
 func eveUint(n json.Number, name string) (uint64, error) {
 	v, err := parseUint(n.String())
 	if err != nil {
-		return 0, fmt.Errorf("%s %q is not a count", name, snippet([]byte(n.String())))
+		return 0, fmt.Errorf("%s %s is not a count", name, snippet([]byte(n.String())))
 	}
 	return v, nil
 }

@@ -84,27 +84,27 @@ func (p *nfdumpParser) readHeader(f []string) error {
 func (p *nfdumpParser) row(f []string, no int) error {
 	src, err := parseAddr(col(f, p.src))
 	if err != nil {
-		return fmt.Errorf("source address %q is not an IP address", snippet([]byte(col(f, p.src))))
+		return fmt.Errorf("source address %s is not an IP address", snippet([]byte(col(f, p.src))))
 	}
 	dst, err := parseAddr(col(f, p.dst))
 	if err != nil {
-		return fmt.Errorf("destination address %q is not an IP address", snippet([]byte(col(f, p.dst))))
+		return fmt.Errorf("destination address %s is not an IP address", snippet([]byte(col(f, p.dst))))
 	}
 	start, err := nfTime(col(f, p.first))
 	if err != nil {
-		return fmt.Errorf("first-seen time %q is not a time", snippet([]byte(col(f, p.first))))
+		return fmt.Errorf("first-seen time %s is not a time", snippet([]byte(col(f, p.first))))
 	}
 	var dur time.Duration
 	if s := col(f, p.dur); s != "" {
 		ns, err := parseSeconds(s)
 		if err != nil || ns < 0 {
-			return fmt.Errorf("duration %q is not a number of seconds", snippet([]byte(s)))
+			return fmt.Errorf("duration %s is not a number of seconds", snippet([]byte(s)))
 		}
 		dur = time.Duration(ns)
 	} else if s := col(f, p.last); s != "" {
 		end, err := nfTime(s)
 		if err != nil {
-			return fmt.Errorf("last-seen time %q is not a time", snippet([]byte(s)))
+			return fmt.Errorf("last-seen time %s is not a time", snippet([]byte(s)))
 		}
 		if end.After(start) {
 			dur = end.Sub(start)
@@ -113,13 +113,13 @@ func (p *nfdumpParser) row(f []string, no int) error {
 	sport, err1 := parsePort(nfPort(col(f, p.sport)))
 	dport, err2 := parsePort(nfPort(col(f, p.dport)))
 	if err1 != nil || err2 != nil {
-		return fmt.Errorf("source port %q or destination port %q is not a port",
+		return fmt.Errorf("source port %s or destination port %s is not a port",
 			snippet([]byte(col(f, p.sport))), snippet([]byte(col(f, p.dport))))
 	}
 	var n [4]uint64
 	for i, c := range [4]int{p.ibyt, p.obyt, p.ipkt, p.opkt} {
 		if n[i], err = nfCount(col(f, c)); err != nil {
-			return fmt.Errorf("byte or packet count %q is not a number", snippet([]byte(col(f, c))))
+			return fmt.Errorf("byte or packet count %s is not a number", snippet([]byte(col(f, c))))
 		}
 	}
 	return p.o.flow(&flow.Flow{

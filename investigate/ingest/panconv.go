@@ -37,7 +37,7 @@ func (c *panConverter) when(r *panFields, loc *time.Location) (time.Time, error)
 	}
 	t, err := parseLocalTime(s, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("generated time %q is not a time (want 2006/01/02 15:04:05)", snippet([]byte(s)))
+		return time.Time{}, fmt.Errorf("generated time %s is not a time (want 2006/01/02 15:04:05)", snippet([]byte(s)))
 	}
 	return t, nil
 }
@@ -53,16 +53,16 @@ func (c *panConverter) endpoints(r *panFields) (endpoints, error) {
 	var e endpoints
 	var err error
 	if e.src, err = parseAddr(r.src); err != nil {
-		return e, fmt.Errorf("source address %q is not an IP address", snippet([]byte(r.src)))
+		return e, fmt.Errorf("source address %s is not an IP address", snippet([]byte(r.src)))
 	}
 	if e.dst, err = parseAddr(r.dst); err != nil {
-		return e, fmt.Errorf("destination address %q is not an IP address", snippet([]byte(r.dst)))
+		return e, fmt.Errorf("destination address %s is not an IP address", snippet([]byte(r.dst)))
 	}
 	if e.natSrc, err = parseOptAddr(r.natSrc); err != nil {
-		return e, fmt.Errorf("NAT source address %q is not an IP address", snippet([]byte(r.natSrc)))
+		return e, fmt.Errorf("NAT source address %s is not an IP address", snippet([]byte(r.natSrc)))
 	}
 	if e.natDst, err = parseOptAddr(r.natDst); err != nil {
-		return e, fmt.Errorf("NAT destination address %q is not an IP address", snippet([]byte(r.natDst)))
+		return e, fmt.Errorf("NAT destination address %s is not an IP address", snippet([]byte(r.natDst)))
 	}
 	ports := []struct {
 		s    string
@@ -72,11 +72,11 @@ func (c *panConverter) endpoints(r *panFields) (endpoints, error) {
 		{r.natSport, &e.natSport, "NAT source port"}, {r.natDport, &e.natDpt, "NAT destination port"}}
 	for _, p := range ports {
 		if *p.dst, err = parsePort(p.s); err != nil {
-			return e, fmt.Errorf("%s %q is not a port number", p.name, snippet([]byte(p.s)))
+			return e, fmt.Errorf("%s %s is not a port number", p.name, snippet([]byte(p.s)))
 		}
 	}
 	if e.session, err = parseUint(r.session); err != nil {
-		return e, fmt.Errorf("session id %q is not a number", snippet([]byte(r.session)))
+		return e, fmt.Errorf("session id %s is not a number", snippet([]byte(r.session)))
 	}
 	return e, nil
 }
@@ -101,11 +101,11 @@ func (c *panConverter) threat(r *panFields, line int) error {
 	}
 	seq, err := parseUint(r.seq)
 	if err != nil {
-		return fmt.Errorf("sequence number %q is not a number", snippet([]byte(r.seq)))
+		return fmt.Errorf("sequence number %s is not a number", snippet([]byte(r.seq)))
 	}
 	repeat, err := parseUint(r.repeat)
 	if err != nil || repeat > 1<<31 {
-		return fmt.Errorf("repeat count %q is not a number", snippet([]byte(r.repeat)))
+		return fmt.Errorf("repeat count %s is not a number", snippet([]byte(r.repeat)))
 	}
 	name, id := splitThreat(r.threat)
 	if id == 0 && r.threatNum != "" {
@@ -178,7 +178,7 @@ func (c *panConverter) traffic(r *panFields, line int) error {
 		{s: r.elapsed, name: "elapsed time"}}
 	for i := range counts {
 		if counts[i].v, err = parseUint(counts[i].s); err != nil {
-			return fmt.Errorf("%s %q is not a number", counts[i].name, snippet([]byte(counts[i].s)))
+			return fmt.Errorf("%s %s is not a number", counts[i].name, snippet([]byte(counts[i].s)))
 		}
 	}
 	elapsed := time.Duration(counts[4].v) * time.Second
@@ -186,7 +186,7 @@ func (c *panConverter) traffic(r *panFields, line int) error {
 	_, numeric := parseUint(r.start)
 	if r.start != "" && numeric != nil {
 		if start, err = parseLocalTime(r.start, loc); err != nil {
-			return fmt.Errorf("start time %q is not a time (want 2006/01/02 15:04:05)", snippet([]byte(r.start)))
+			return fmt.Errorf("start time %s is not a time (want 2006/01/02 15:04:05)", snippet([]byte(r.start)))
 		}
 	} else {
 		// No start time (some exports), or a bare number where PAN-OS 7

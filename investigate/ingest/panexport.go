@@ -138,7 +138,7 @@ func (p *panExportParser) line(b []byte, no int) error {
 		p.conv.o.skip()
 		return nil
 	}
-	return fmt.Errorf("Type column is %q, not a PAN-OS log type", snippet([]byte(r.typ)))
+	return fmt.Errorf("Type column is %s, not a PAN-OS log type", snippet([]byte(r.typ)))
 }
 
 func (p *panExportParser) readHeader(f []string) error {

@@ -129,7 +129,7 @@ func (p *panSyslogParser) line(b []byte, no int) error {
 		p.conv.o.skip()
 		return nil
 	}
-	return fmt.Errorf("field 4 (log type) is %q, not a PAN-OS log type", snippet([]byte(r.typ)))
+	return fmt.Errorf("field 4 (log type) is %s, not a PAN-OS log type", snippet([]byte(r.typ)))
 }
 
 // commonFields fills what THREAT and TRAFFIC lines share (indexes 0–30).

@@ -37,25 +37,25 @@ func (c *zeekConv) emit(z *zeekConn, no int) error {
 	}
 	start, err := zeekTime(z.ts)
 	if err != nil {
-		return fmt.Errorf("ts %q is not a time", snippet([]byte(z.ts)))
+		return fmt.Errorf("ts %s is not a time", snippet([]byte(z.ts)))
 	}
 	src, err := parseAddr(z.origH)
 	if err != nil {
-		return fmt.Errorf("id.orig_h %q is not an IP address", snippet([]byte(z.origH)))
+		return fmt.Errorf("id.orig_h %s is not an IP address", snippet([]byte(z.origH)))
 	}
 	dst, err := parseAddr(z.respH)
 	if err != nil {
-		return fmt.Errorf("id.resp_h %q is not an IP address", snippet([]byte(z.respH)))
+		return fmt.Errorf("id.resp_h %s is not an IP address", snippet([]byte(z.respH)))
 	}
 	sport, err1 := parsePort(z.origP)
 	dport, err2 := parsePort(z.respP)
 	if err1 != nil || err2 != nil {
-		return fmt.Errorf("id.orig_p %q or id.resp_p %q is not a port", snippet([]byte(z.origP)), snippet([]byte(z.respP)))
+		return fmt.Errorf("id.orig_p %s or id.resp_p %s is not a port", snippet([]byte(z.origP)), snippet([]byte(z.respP)))
 	}
 	var dur time.Duration
 	if z.duration != "" {
 		if dur, err = zeekSeconds(z.duration); err != nil {
-			return fmt.Errorf("duration %q is not a number of seconds", snippet([]byte(z.duration)))
+			return fmt.Errorf("duration %s is not a number of seconds", snippet([]byte(z.duration)))
 		}
 	}
 	// orig_bytes counts payload from sequence numbers and is unset for
@@ -70,7 +70,7 @@ func (c *zeekConv) emit(z *zeekConn, no int) error {
 	for i, v := range [4][2]string{{z.origBytes, "orig_bytes"}, {z.respBytes, "resp_bytes"},
 		{z.origPkts, "orig_pkts"}, {z.respPkts, "resp_pkts"}} {
 		if n[i], err = parseUint(v[0]); err != nil {
-			return fmt.Errorf("%s %q is not a count", v[1], snippet([]byte(v[0])))
+			return fmt.Errorf("%s %s is not a count", v[1], snippet([]byte(v[0])))
 		}
 	}
 	return c.o.flow(&flow.Flow{
@@ -170,7 +170,7 @@ func (p *zeekTSVParser) directive(l string) error {
 	if v, ok := strings.CutPrefix(l, "#separator "); ok {
 		sep, err := zeekUnescape(v)
 		if err != nil || sep == "" {
-			return fmt.Errorf("#separator %q is not usable", snippet([]byte(v)))
+			return fmt.Errorf("#separator %s is not usable", snippet([]byte(v)))
 		}
 		p.sep = sep
 		return nil
@@ -183,7 +183,7 @@ func (p *zeekTSVParser) directive(l string) error {
 		p.empty = val
 	case "#path":
 		if val != "conn" {
-			return fmt.Errorf("#path is %q: only conn logs hold flows", snippet([]byte(val)))
+			return fmt.Errorf("#path is %s: only conn logs hold flows", snippet([]byte(val)))
 		}
 	case "#fields":
 		p.fields = strings.Split(val, p.sep)
