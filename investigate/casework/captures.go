@@ -1,0 +1,78 @@
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+
+	"github.com/minertriage/minertriage/investigate/capture"
+)
+
+// captureCacheVersion changes whenever the cached analysis would differ
+// (capture options, Result fields), so stale entries are never read.
+const captureCacheVersion = "v1"
+
+// gatherCaptures analyses the captures linked to the alert, filtered to
+// the alert's two hosts, and collects their Stratum sessions. A capture is
+// analysed once: the result is cached by its sha256 and the pair. A capture
+// that cannot be read is reported in its CaptureAnalysis, not as an error
+// of the whole analysis: the other steps still stand.
+func (s *Service) gatherCaptures(ctx context.Context, a *Analysis) error {
+	refs, err := s.repo.CapturesFor(a.Alert.ID)
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		ca := CaptureAnalysis{Ref: ref}
+		res, err := s.analyseCapture(ctx, ref, a.Alert.Src, a.Alert.Dst)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			ca.Err = err.Error()
+		} else {
+			ca.Result = res
+			a.Sessions = append(a.Sessions, pairSessions(res.Stratum, a.Alert.Src, a.Alert.Dst)...)
+		}
+		a.Captures = append(a.Captures, ca)
+	}
+	return nil
+}
+
+// captureCacheKey names a capture analysis for one pair.
+func captureCacheKey(sha string, x, y netip.Addr) string {
+	if y.Less(x) {
+		x, y = y, x
+	}
+	return fmt.Sprintf("capture/%s/%s/%s|%s", captureCacheVersion, sha, x, y)
+}
+
+// analyseCapture returns the cached analysis or runs capture.Analyze.
+func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef, src, dst netip.Addr) (*capture.Result, error) {
+	key := captureCacheKey(ref.SHA256, src, dst)
+	if b, ok, err := s.repo.CacheGet(key); err == nil && ok {
+		var res capture.Result
+		if json.Unmarshal(b, &res) == nil {
+			return &res, nil
+		}
+	}
+	rc, err := s.repo.OpenCapture(ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	res, err := capture.Analyze(ctx, rc, capture.Options{FilterPair: &[2]netip.Addr{src, dst}, Total: ref.Size})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ref.Name, err)
+	}
+	if res.File == "" {
+		res.File = ref.Name
+	}
+	if b, err := json.Marshal(res); err == nil {
+		// A cache that cannot be written (a read-only store) only costs
+		// the next analysis its time.
+		_ = s.repo.CachePut(key, b)
+	}
+	return res, nil
+}
