@@ -1,5 +1,3 @@
-//go:build capturescan
-
 package ingest
 
 import (
