@@ -25,6 +25,7 @@ const (
 	stIdle = iota // between messages: skipping whitespace, expecting '{' or '['
 	stMsg         // inside a JSON value
 	stSkip        // skipping to the next newline (garbage, HTTP header, resync)
+	stResync      // after a gap: an object may start right here, else skip the line
 )
 
 // scanner splits one direction's byte stream into JSON values. It does not
@@ -48,10 +49,13 @@ type scanner struct {
 // dead reports that the direction has sent only garbage for long enough.
 func (s *scanner) dead() bool { return s.messages == 0 && s.garbage > maxGarbage }
 
-// gap drops the partial message and resynchronises at the next newline.
+// gap drops the partial message and resynchronises: if the bytes after the
+// hole open an object it is tried (the hole may have ended on a message
+// boundary; a nested object caught mid-message parses as nothing useful),
+// otherwise framing restarts at the next newline.
 func (s *scanner) gap() {
 	s.reset()
-	s.state = stSkip
+	s.state = stResync
 }
 
 // dropOversized discards a message that outgrew MaxLineBytes; its bytes
@@ -59,7 +63,8 @@ func (s *scanner) gap() {
 func (s *scanner) dropOversized() {
 	s.oversized++
 	s.garbage += MaxLineBytes
-	s.gap()
+	s.reset()
+	s.state = stSkip
 }
 
 func (s *scanner) reset() {
@@ -83,12 +88,12 @@ func (s *scanner) feed(data []byte, emit func([]byte)) {
 			s.garbage += j + 1
 			i += j + 1
 			s.state = stIdle
-		case stIdle:
+		case stIdle, stResync:
 			c := data[i]
-			switch c {
-			case ' ', '\t', '\r', '\n':
+			switch {
+			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 				i++
-			case '{', '[':
+			case c == '{' || (c == '[' && s.state == stIdle):
 				s.state, s.depth = stMsg, 0
 			default:
 				s.state = stSkip

@@ -82,6 +82,16 @@ func TestScannerGapResyncsAtNewline(t *testing.T) {
 	}
 }
 
+func TestScannerGapOnAMessageBoundaryKeepsTheNextMessage(t *testing.T) {
+	var sc scanner
+	got := frames(&sc, "{\"id\":1}\n")
+	sc.gap()
+	got = append(got, frames(&sc, "{\"id\":3}\n")...)
+	if !slices.Equal(got, []string{`{"id":1}`, `{"id":3}`}) {
+		t.Fatalf("framed %q; an object right after the hole should be tried", got)
+	}
+}
+
 func TestScannerOversizedLineIsDroppedAndCounted(t *testing.T) {
 	var sc scanner
 	flood := `{"id":1,"params":["` + strings.Repeat("A", MaxLineBytes+10) + `"]}` + "\n"
