@@ -22,10 +22,10 @@ const (
 
 // scanner states.
 const (
-	stIdle = iota // between messages: skipping whitespace, expecting '{' or '['
-	stMsg         // inside a JSON value
-	stSkip        // skipping to the next newline (garbage, HTTP header, resync)
-	stResync      // after a gap: an object may start right here, else skip the line
+	stIdle   = iota // between messages: skipping whitespace, expecting '{' or '['
+	stMsg           // inside a JSON value
+	stSkip          // skipping to the next newline (garbage, HTTP header, resync)
+	stResync        // after a gap: an object may start right here, else skip the line
 )
 
 // scanner splits one direction's byte stream into JSON values. It does not
