@@ -188,3 +188,13 @@ func TestBatchArraysAreSplit(t *testing.T) {
 	wantEq(t, "agent", s.Agent, "cgminer/4.10.0")
 	wantEq(t, "login", s.Login, "w")
 }
+
+func TestRawTextCutsOnRuneBoundary(t *testing.T) {
+	b := []byte(strings.Repeat("é", MaxRawBytes)) // 2 bytes each
+	for _, extra := range []int{0, 1} {
+		raw, cut := rawText(b[extra:], MaxRawBytes)
+		if !cut || len(raw) > MaxRawBytes || !utf8.ValidString(raw) || strings.ContainsRune(raw, '\uFFFD') != (extra == 1) {
+			t.Errorf("offset %d: cut=%v len=%d valid=%v", extra, cut, len(raw), utf8.ValidString(raw))
+		}
+	}
+}

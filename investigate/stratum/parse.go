@@ -13,13 +13,12 @@ import (
 // rpc is one JSON-RPC message with the members we look at kept raw, so blobs
 // (job blobs, Equihash solutions) are scanned but never decoded.
 type rpc struct {
-	ID      json.RawMessage `json:"id"`
-	Method  json.RawMessage `json:"method"`
-	Params  json.RawMessage `json:"params"`
-	Result  json.RawMessage `json:"result"`
-	Error   json.RawMessage `json:"error"`
-	JSONRPC json.RawMessage `json:"jsonrpc"`
-	Worker  json.RawMessage `json:"worker"`
+	ID     json.RawMessage `json:"id"`
+	Method json.RawMessage `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Result json.RawMessage `json:"result"`
+	Error  json.RawMessage `json:"error"`
+	Worker json.RawMessage `json:"worker"`
 }
 
 // parseRPC extracts the members of one message; false if it is not a valid
@@ -37,8 +36,6 @@ func parseRPC(b []byte) (m rpc, ok bool) {
 			m.Result = v
 		case "error":
 			m.Error = v
-		case "jsonrpc":
-			m.JSONRPC = v
 		case "worker":
 			m.Worker = v
 		}
@@ -236,7 +233,12 @@ func rawText(b []byte, limit int) (string, bool) {
 	if utf8.Valid(b) {
 		return string(b), cut
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD"), cut
+	out := strings.ToValidUTF8(string(b), "\uFFFD")
+	for len(out) > limit { // each replaced byte grew to three
+		_, size := utf8.DecodeLastRuneInString(out)
+		out, cut = out[:len(out)-size], true
+	}
+	return out, cut
 }
 
 // idCopy keeps a message id as sent (number, string, null), bounded.
