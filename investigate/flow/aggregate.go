@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -66,10 +67,6 @@ func unixNano(t time.Time) int64 {
 
 type pairKey struct{ src, dst netip.Addr }
 
-type pairAcc struct {
-	ss []session
-}
-
 // Aggregator groups flows into pairs as they stream in, keeping only a
 // small per-session record (about 40 bytes), and scores every pair at the
 // end. It is not safe for concurrent use.
@@ -92,28 +89,34 @@ func (a *Aggregator) Len() int { return len(a.pairs) }
 
 // Add records one flow. The flow is not retained.
 func (a *Aggregator) Add(f *Flow) {
-	k := pairKey{f.Src, f.Dst}
+	k, s := orient(f)
 	acc := a.pairs[k]
 	if acc == nil {
 		acc = &pairAcc{}
 		a.pairs[k] = acc
 	}
-	s := toSession(f)
-	acc.ss = append(acc.ss, s)
+	acc.add(s)
 	a.flows++
 	a.dataStart = min(a.dataStart, s.start)
 	a.dataEnd = max(a.dataEnd, endOf(s))
 }
 
 func toSession(f *Flow) session {
-	return session{
+	s := session{
 		start: unixNano(f.Start),
 		dur:   max(int64(f.Duration), 0),
 		sent:  f.BytesSent,
 		recv:  f.BytesReceived,
 		port:  f.DstPort,
-		empty: nearEmpty(f),
+		sport: f.SrcPort,
 	}
+	if strings.EqualFold(f.Proto, "udp") {
+		s.flags |= flagUDP
+	}
+	if blockedAction(f.Action) {
+		s.flags |= flagBlocked
+	}
+	return s
 }
 
 func endOf(s session) int64 {
@@ -139,7 +142,7 @@ func (a *Aggregator) Pairs(opts Options) []Pair {
 	out := make([]Pair, 0, len(a.pairs))
 	sc := &scratch{}
 	for k, acc := range a.pairs {
-		out = append(out, analyze(k.src, k.dst, acc.ss, ws, we, opts, sc))
+		out = append(out, analyze(k.src, k.dst, acc.sessions(), ws, we, opts, sc))
 	}
 	SortPairs(out)
 	return out
@@ -163,23 +166,30 @@ func SortPairs(ps []Pair) {
 }
 
 // AnalyzePair analyses the flows of one pair (the caller's selection: they
-// should share Src and Dst; the pair is named after the first flow). With
-// no window in opts, the pair's own span is the window.
+// should share Src and Dst, or be the two directions of unidirectional
+// netflow; the pair is named after the first flow, turned round if it is a
+// server → client record). With no window in opts, the pair's own span is
+// the window.
 func AnalyzePair(flows []Flow, opts Options) Pair {
 	if len(flows) == 0 {
 		p := Pair{Verdict: VerdictTooFew}
 		score(&p, nil, 0, 0, &scratch{})
 		return p
 	}
-	ss := make([]session, len(flows))
+	acc := &pairAcc{ss: make([]session, 0, len(flows))}
 	ds, de := int64(math.MaxInt64), int64(math.MinInt64)
+	var name pairKey
 	for i := range flows {
-		ss[i] = toSession(&flows[i])
-		ds = min(ds, ss[i].start)
-		de = max(de, endOf(ss[i]))
+		k, s := orient(&flows[i])
+		if i == 0 {
+			name = k
+		}
+		acc.add(s)
+		ds = min(ds, s.start)
+		de = max(de, endOf(s))
 	}
 	ws, we := opts.window(ds, de)
-	return analyze(flows[0].Src, flows[0].Dst, ss, ws, we, opts, &scratch{})
+	return analyze(name.src, name.dst, acc.sessions(), ws, we, opts, &scratch{})
 }
 
 // analyze builds the pair's totals and series and scores it. ss is sorted

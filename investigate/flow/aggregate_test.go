@@ -60,6 +60,48 @@ func TestAggregatorMatchesAnalyzePair(t *testing.T) {
 	}
 }
 
+func TestStitchUnidirectionalNetflow(t *testing.T) {
+	oneWay := func(src, dst netip.Addr, sp, dp uint16, at time.Time, bytes uint64) Flow {
+		return Flow{Src: src, Dst: dst, SrcPort: sp, DstPort: dp, Proto: "tcp", Start: at, Duration: time.Minute,
+			BytesSent: bytes, PacketsSent: 10, Source: "nfdump"}
+	}
+	fs := []Flow{
+		oneWay(pool, miner, 3333, 49822, t0.Add(time.Second), 9000), // the pool's half first
+		oneWay(miner, pool, 49822, 3333, t0, 1200),
+		oneWay(miner, pool, 49823, 3333, t0.Add(time.Minute), 60),             // a SYN nobody answered
+		oneWay(miner, pool, 49823, 3333, t0.Add(time.Minute+time.Second), 60), // same direction again: not stitched
+		oneWay(pool, miner, 3333, 49824, t0.Add(time.Hour), 500),              // a half whose other half is far away
+		oneWay(miner, pool, 49824, 3333, t0.Add(2*time.Hour), 500),
+	}
+	a := NewAggregator()
+	for i := range fs {
+		a.Add(&fs[i])
+	}
+	ps := a.Pairs(Options{})
+	if len(ps) != 1 || ps[0].Src != miner || ps[0].Dst != pool {
+		t.Fatalf("want one miner → pool pair, got %d: %+v", len(ps), ps)
+	}
+	p := ps[0]
+	if p.Sessions != 5 || p.BytesSent != 1200+60+60+500 || p.BytesReceived != 9000+500 {
+		t.Errorf("sessions %d, sent %d, received %d", p.Sessions, p.BytesSent, p.BytesReceived)
+	}
+	first := p.Series[0]
+	if first.BytesSent != 1200 || first.BytesReceived != 9000 || !first.Start.Equal(t0) || first.Duration != time.Minute+time.Second {
+		t.Errorf("stitched session: %+v", first)
+	}
+	// AnalyzePair stitches alike and names the pair the right way round.
+	if q := AnalyzePair(fs, Options{}); q.Src != miner || q.Sessions != 5 || q.BytesReceived != p.BytesReceived {
+		t.Errorf("AnalyzePair: %s → %s, %d sessions", q.Src, q.Dst, q.Sessions)
+	}
+	// Bidirectional records (PAN-OS, Zeek, or nfdump biflows with reverse
+	// counters) are never turned round: their direction is the sensor's.
+	bi := oneWay(pool, miner, 3333, 49822, t0, 100)
+	bi.BytesReceived = 50
+	if q := AnalyzePair([]Flow{bi}, Options{}); q.Src != pool {
+		t.Errorf("a biflow was turned round: %s → %s", q.Src, q.Dst)
+	}
+}
+
 func TestSeriesCapAndPorts(t *testing.T) {
 	var fs []Flow
 	for i := range 1000 {

@@ -14,21 +14,25 @@ import (
 // investigating), strongest score first. The observation window is the
 // span of all flows given, so the scores compare across sources.
 func BlastRadius(flows []Flow, dst netip.Addr, isInternal func(netip.Addr) bool) []Pair {
-	bySrc := map[netip.Addr][]session{}
+	bySrc := map[netip.Addr]*pairAcc{}
 	ds, de := int64(math.MaxInt64), int64(math.MinInt64)
 	for i := range flows {
-		f := &flows[i]
-		s := toSession(f)
+		k, s := orient(&flows[i])
 		ds, de = min(ds, s.start), max(de, endOf(s))
-		if f.Dst != dst || !isInternal(f.Src) {
+		if k.dst != dst || !isInternal(k.src) {
 			continue
 		}
-		bySrc[f.Src] = append(bySrc[f.Src], s)
+		acc := bySrc[k.src]
+		if acc == nil {
+			acc = &pairAcc{}
+			bySrc[k.src] = acc
+		}
+		acc.add(s)
 	}
 	out := make([]Pair, 0, len(bySrc))
 	sc := &scratch{}
-	for src, ss := range bySrc {
-		out = append(out, analyze(src, dst, ss, ds, de, Options{SeriesCap: -1}, sc))
+	for src, acc := range bySrc {
+		out = append(out, analyze(src, dst, acc.sessions(), ds, de, Options{SeriesCap: -1}, sc))
 	}
 	SortPairs(out)
 	return out

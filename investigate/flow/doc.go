@@ -10,6 +10,12 @@
 // ports, the median interval between session starts, the median session
 // size, the longest session, a series for the chart and the scores.
 //
+// Unidirectional netflow (nfdump writes one record per direction) is made
+// whole first: a record whose ports say it runs server → client (3333 →
+// 49822, see intel.ClientSide) is turned round and stitched to the other
+// half of its connection (same ports, starts within 2 s), so one
+// connection is one session with bytes both ways and no reversed pair.
+//
 // # Scores
 //
 // Every score is in [0,1] and every one is explained by a line in
