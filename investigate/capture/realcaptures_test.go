@@ -31,6 +31,26 @@ var realCaptures = map[string]captureWant{
 		checkEthProxyNanopool(t, session(t, r, "185.71.66.39:9999"))
 		checkXMRStak(t, session(t, r, "178.32.196.217:9050"))
 		checkZcashFlypool(t, r)
+		// Frame numbers are the capture's: the message's last byte.
+		if s := session(t, r, "185.71.66.39:9999"); s != nil {
+			wantEq(t, "eth_submitLogin frame", s.Steps[0].Frame, 5)
+		}
+		if s := session(t, r, "178.32.196.217:9050"); s != nil {
+			wantEq(t, "xmr-stak login frame", s.Steps[0].Frame, 213)
+			wantEq(t, "xmr-stak first job frame (login result)", s.Steps[1].Frame, 215)
+		}
+		if s := session(t, r, "94.23.199.191:3333"); s != nil {
+			wantEq(t, "first Equihash submit frame (second of its two segments)", s.Steps[2].Frame, 286)
+			stale := 0
+			for _, m := range s.Messages {
+				if strings.Contains(m.Raw, "Stale job!") {
+					stale++
+					wantEq(t, "stale-share answer frame", m.Frame, 397)
+					wantEq(t, "stale-share answer replies to", m.InReplyTo, "mining.submit")
+				}
+			}
+			wantEq(t, "messages holding the stale-share answer", stale, 1)
+		}
 	}},
 	"peafowl_stratum_zec-ewbf-flypool_DUP.pcap": {319, "pcap", func(t *testing.T, r *capture.Result) {
 		wantSessions(t, r, 2)
