@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzFeed feeds arbitrary client and server bytes, whole and in chunks
@@ -50,6 +51,11 @@ func FuzzFeed(f *testing.F) {
 			}
 			if len(s.Messages) > MaxMessages || len(s.JobIDs) > maxListItems {
 				t.Fatalf("caps broken: %d messages, %d job ids", len(s.Messages), len(s.JobIDs))
+			}
+			for _, m := range s.Messages {
+				if len(m.Raw) > MaxRawBytes || !utf8.ValidString(m.Raw) || !json.Valid(m.ID) {
+					t.Fatalf("message breaks its bounds: raw %d bytes (valid UTF-8 %v), id %q", len(m.Raw), utf8.ValidString(m.Raw), m.ID)
+				}
 			}
 			if _, err := json.Marshal(s); err != nil {
 				t.Fatalf("session does not marshal: %v", err)
