@@ -181,9 +181,13 @@ func writeFlowsText(w io.Writer, pairs []flowsPair, flows, top int) error {
 		if p.Pool != nil {
 			pool = "yes"
 		}
-		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.0f s\t%.0f B\t%.0f s\t%s\n",
+		interval := "-"
+		if p.Sessions > 1 && p.IntervalMedian > 0 {
+			interval = fmt.Sprintf("%.4g s", p.IntervalMedian)
+		}
+		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%.0f B\t%.1f s\t%s\n",
 			p.Score, p.Verdict, p.Src, p.Dst, portList(p.DstPorts, p.DstPortCount), p.Sessions,
-			p.BytesSent, p.BytesReceived, p.IntervalMedian, p.SizeMedian, p.LongSession, pool)
+			p.BytesSent, p.BytesReceived, interval, p.SizeMedian, p.LongSession, pool)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

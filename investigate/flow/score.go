@@ -142,14 +142,14 @@ func score(p *Pair, ss []session, ws, we int64, sc *scratch) {
 		parts.Reasons = append(parts.Reasons, fmt.Sprintf("intervals: median %s, MAD %s, Bowley skew %.2f → skew %.2f, MAD %.2f → %.2f",
 			secs(ivd.median), secs(ivd.mad), ivd.skew, parts.IntervalSkew, parts.IntervalMAD, parts.Interval))
 	} else {
-		parts.Reasons = append(parts.Reasons, fmt.Sprintf("intervals: %d gaps between distinct session starts, need ≥ 3 (and ≥ %d sessions) → 0", len(iv), MinSessions))
+		parts.Reasons = append(parts.Reasons, fmt.Sprintf("intervals: need ≥ 3 gaps between distinct session starts and ≥ %d sessions, have %d and %d → 0", MinSessions, len(iv), n))
 	}
 	if n >= MinSessions {
 		parts.SizeSkew, parts.SizeMAD, parts.Size = round3(szd.skewScore), round3(szd.madScore), round3(szd.score)
 		parts.Reasons = append(parts.Reasons, fmt.Sprintf("sizes (sent+received): median %s, MAD %s, Bowley skew %.2f → skew %.2f, MAD %.2f → %.2f",
 			byteCount(szd.median), byteCount(szd.mad), szd.skew, parts.SizeSkew, parts.SizeMAD, parts.Size))
 	} else {
-		parts.Reasons = append(parts.Reasons, fmt.Sprintf("sizes: %d sessions, need ≥ %d → 0", n, MinSessions))
+		parts.Reasons = append(parts.Reasons, fmt.Sprintf("sizes: need ≥ %d sessions, have %d → 0", MinSessions, n))
 	}
 	scoreHistogram(parts, ss, ws, we, sc)
 	if n >= MinSessions {
@@ -158,7 +158,7 @@ func score(p *Pair, ss []session, ws, we int64, sc *scratch) {
 		parts.Reasons = append(parts.Reasons, fmt.Sprintf("beacon: RITA mean of intervals, sizes, histogram, duration %.2f × interval regularity (MAD) %.2f → %.2f",
 			parts.Beacon, parts.IntervalMAD, parts.BeaconFinal))
 	} else {
-		parts.Reasons = append(parts.Reasons, fmt.Sprintf("beacon: %d sessions, need ≥ %d → 0", n, MinSessions))
+		parts.Reasons = append(parts.Reasons, fmt.Sprintf("beacon: need ≥ %d sessions, have %d → 0", MinSessions, n))
 	}
 	scoreLong(p, ss, ws, we)
 	scoreRetry(parts, ss)
@@ -169,7 +169,7 @@ func score(p *Pair, ss []session, ws, we int64, sc *scratch) {
 // equal bins of the observation window.
 func scoreHistogram(parts *ScoreParts, ss []session, ws, we int64, sc *scratch) {
 	if len(ss) < MinSessions {
-		parts.Reasons = append(parts.Reasons, "histogram: too few sessions → 0", "duration: too few sessions → 0")
+		parts.Reasons = append(parts.Reasons, fmt.Sprintf("histogram: need ≥ %d sessions → 0", MinSessions), fmt.Sprintf("duration: need ≥ %d sessions → 0", MinSessions))
 		return
 	}
 	if we <= ws {
@@ -307,7 +307,7 @@ func scoreRetry(parts *ScoreParts, ss []session) {
 	}
 	if empty < 2 {
 		parts.RetryBurst = 0
-		parts.Reasons = append(parts.Reasons, fmt.Sprintf("retry burst: %d near-empty sessions, need ≥ 2 → 0", empty))
+		parts.Reasons = append(parts.Reasons, fmt.Sprintf("retry burst: need ≥ 2 near-empty sessions, have %d → 0", empty))
 		return
 	}
 	emptyShare := float64(empty) / float64(len(ss))
