@@ -13,7 +13,9 @@ import (
 	"time"
 )
 
-func captureSample(name string) string { return filepath.Join("..", "..", "testdata", "captures", name) }
+func captureSample(name string) string {
+	return filepath.Join("..", "..", "testdata", "captures", name)
+}
 
 func TestImportRealCaptures(t *testing.T) {
 	cases := []struct {

@@ -19,6 +19,7 @@ import (
 type csvSplitter struct {
 	fields []string
 	src    oneLine
+	buf    []byte // the line plus '\n', reused
 	csv    *csv.Reader
 	max    int // stop splitting after this many fields (0: all)
 }
@@ -72,9 +73,8 @@ func (s *csvSplitter) split(line []byte) ([]string, error) {
 func (s *csvSplitter) splitQuoted(line []byte) ([]string, error) {
 	// The csv reader reads through a bufio buffer of its own; giving it
 	// the line plus a newline makes it stop exactly at the line's end.
-	buf := make([]byte, 0, len(line)+1)
-	buf = append(append(buf, line...), '\n')
-	s.src.b = buf
+	s.buf = append(append(s.buf[:0], line...), '\n')
+	s.src.b = s.buf
 	rec, err := s.csv.Read()
 	if err != nil {
 		return nil, err

@@ -64,21 +64,28 @@ func (c *panConverter) endpoints(r *panFields) (endpoints, error) {
 	if e.natDst, err = parseOptAddr(r.natDst); err != nil {
 		return e, fmt.Errorf("NAT destination address %s is not an IP address", snippet([]byte(r.natDst)))
 	}
-	ports := []struct {
-		s    string
-		dst  *uint16
-		name string
-	}{{r.sport, &e.sport, "source port"}, {r.dport, &e.dport, "destination port"},
-		{r.natSport, &e.natSport, "NAT source port"}, {r.natDport, &e.natDpt, "NAT destination port"}}
-	for _, p := range ports {
-		if *p.dst, err = parsePort(p.s); err != nil {
-			return e, fmt.Errorf("%s %s is not a port number", p.name, snippet([]byte(p.s)))
-		}
+	// One call per port rather than a loop over pointers into e, which
+	// would move e to the heap on every line.
+	if e.sport, err = parsePort(r.sport); err != nil {
+		return e, badPort("source port", r.sport)
+	}
+	if e.dport, err = parsePort(r.dport); err != nil {
+		return e, badPort("destination port", r.dport)
+	}
+	if e.natSport, err = parsePort(r.natSport); err != nil {
+		return e, badPort("NAT source port", r.natSport)
+	}
+	if e.natDpt, err = parsePort(r.natDport); err != nil {
+		return e, badPort("NAT destination port", r.natDport)
 	}
 	if e.session, err = parseUint(r.session); err != nil {
 		return e, fmt.Errorf("session id %s is not a number", snippet([]byte(r.session)))
 	}
 	return e, nil
+}
+
+func badPort(name, v string) error {
+	return fmt.Errorf("%s %s is not a port number", name, snippet([]byte(v)))
 }
 
 // unspecified maps PAN-OS "0.0.0.0" (no NAT) to the zero address.
