@@ -47,6 +47,7 @@ type loadState struct {
 	cancel context.CancelFunc
 	read   int64
 	total  int64
+	ch     <-chan tea.Msg // the importer's reports, re-read one at a time
 }
 
 // Model is the root of the workbench. It routes keys (focused text field
@@ -154,17 +155,22 @@ func (m Model) handleResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.load.gen {
 			return m, nil
 		}
+		m.load.ch = msg.ch
 		return m, waitCmd(msg.ch)
 	case importProgressMsg:
 		if msg.gen != m.load.gen || !m.load.active {
 			return m, nil
 		}
-		m.load.label = fmt.Sprintf("importing %d/%d %s", msg.index+1, msg.of, safe(msg.file))
-		m.load.read, m.load.total = max(m.load.read, msg.read), msg.total
-		if msg.read < m.load.read { // a new file starts its own bar
-			m.load.read = msg.read
+		label := fmt.Sprintf("importing %d/%d %s", msg.index+1, msg.of, safe(msg.file))
+		if label != m.load.label { // a new file starts its own bar
+			m.load.read = 0
 		}
-		return m, nil
+		// The bar never goes backwards within a file.
+		m.load.label, m.load.read, m.load.total = label, max(m.load.read, msg.read), msg.total
+		if m.load.ch == nil {
+			return m, nil
+		}
+		return m, waitCmd(m.load.ch)
 	case importDoneMsg:
 		return m.importDone(msg)
 	case queueLoadedMsg:
@@ -348,5 +354,8 @@ func (m Model) cancelLoad() (tea.Model, tea.Cmd) {
 func (m Model) setStatus(text string, ok bool) (tea.Model, tea.Cmd) {
 	m.statusID++
 	m.status, m.statusOK = text, ok
+	if m.c.scripted {
+		return m, nil
+	}
 	return m, statusTimeoutCmd(m.statusID, 6*time.Second)
 }

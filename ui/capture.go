@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/bubbles/cursor"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -55,6 +56,7 @@ type capturePane struct {
 
 func newCapturePane(c *Common) capturePane {
 	s := textinput.New()
+	s.Cursor.SetMode(cursor.CursorStatic) // no blink timer: calmer, and deterministic views
 	s.Prompt = "/"
 	s.Placeholder = "search strings"
 	s.CharLimit = 200
@@ -69,7 +71,7 @@ func (p *capturePane) set(a *casework.Analysis) {
 
 func (p *capturePane) setSize(w, h int) {
 	p.width, p.height = w, h
-	p.search.Width = max(10, w-4)
+	p.search.Width = clampInt(w-30, 10, 40)
 	p.rebuild()
 }
 

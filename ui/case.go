@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/bubbles/cursor"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -83,6 +84,7 @@ type caseModel struct {
 
 func newCase(c *Common) caseModel {
 	p := textinput.New()
+	p.Cursor.SetMode(cursor.CursorStatic) // no blink timer: calmer, and deterministic views
 	p.CharLimit = 500
 	p.Placeholder = "optional one-line note"
 	return caseModel{

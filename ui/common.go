@@ -65,6 +65,8 @@ type Common struct {
 	// terminal for its background while the program runs would race
 	// Bubble Tea for stdin.
 	notesStyle string
+	// scripted is set by Drive: no timers, so a script never waits.
+	scripted bool
 }
 
 // now reads the injected clock.

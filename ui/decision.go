@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/bubbles/cursor"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -41,6 +42,7 @@ type decisionPane struct {
 
 func newDecisionPane(c *Common) decisionPane {
 	ta := textarea.New()
+	ta.Cursor.SetMode(cursor.CursorStatic) // no blink timer: calmer, and deterministic views
 	ta.Placeholder = "case notes for the next decision (esc leaves the field)"
 	ta.ShowLineNumbers = false
 	ta.CharLimit = 4000

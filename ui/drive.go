@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -13,6 +15,7 @@ import (
 // frames, status expiry) are dropped, and a command that does not answer
 // within wait is abandoned. cmd/shot and the tests use it.
 func Drive(m Model, wait time.Duration, msgs ...tea.Msg) Model {
+	m.c.scripted = true
 	for _, msg := range msgs {
 		m = settle(m, msg, wait, 0)
 	}
@@ -24,7 +27,7 @@ func settle(m Model, msg tea.Msg, wait time.Duration, depth int) Model {
 		return m
 	}
 	switch msg.(type) {
-	case spinner.TickMsg, statusTimeoutMsg:
+	case spinner.TickMsg, statusTimeoutMsg, cursor.BlinkMsg:
 		return m
 	case tea.BatchMsg:
 		for _, c := range msg.(tea.BatchMsg) {
@@ -33,6 +36,9 @@ func settle(m Model, msg tea.Msg, wait time.Duration, depth int) Model {
 		return m
 	case tea.QuitMsg:
 		return m
+	}
+	if fmt.Sprintf("%T", msg) == "cursor.initialBlinkMsg" {
+		return m // the cursor's blink timer would only slow the script
 	}
 	next, cmd := m.Update(msg)
 	m = next.(Model)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/bubbles/cursor"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type queueModel struct {
 
 func newQueue(c *Common) queueModel {
 	ti := textinput.New()
+	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer: calmer, and deterministic views
 	ti.Prompt = "/"
 	ti.Placeholder = "filter on any field"
 	ti.CharLimit = 200
