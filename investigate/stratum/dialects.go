@@ -274,6 +274,13 @@ func (t *Tracker) response(req string, m *rpc) {
 	}
 	var o xmrigResult
 	if o.decode(m.Result) {
+		if req == "" && t.s.Dialect == DialectXMRig && errText == "" && o.Job == nil && o.Blob == nil && accepted(m.Result) {
+			// An XMRig pool answers only a submit with a bare
+			// {"status":"OK"} (login results carry a job, keepalived says
+			// KEEPALIVED): the request was sent before the capture began.
+			t.shareResult("submit", true, "")
+			return
+		}
 		t.xmrigResult(req, &o)
 		return
 	}

@@ -273,6 +273,20 @@ func TestMidStreamInference(t *testing.T) {
 		wantEq(t, "string id kept", string(s.Messages[1].ID), `"txlist26eb-2"`)
 		wantEq(t, "not a share result", s.Rejected, 0)
 	})
+	// The capture begins after a submit went out: its answer alone proves
+	// the submit (and so the job and the login).
+	late := []msg{s(xmrigJob), s(xmrigAccepted2)}
+	everyChunking(t, late, func(t *testing.T, s *Session) {
+		wantEq(t, "steps", stepStates(s), "login:I job:O submit:I result:O")
+		wantEq(t, "accepted", s.Accepted, 1)
+		if !strings.Contains(s.Steps[2].Reason, "answered a share") {
+			t.Errorf("inferred submit reason %q", s.Steps[2].Reason)
+		}
+	})
+	// A bare status OK means nothing before the session is known to be XMRig.
+	if play([]msg{s(xmrigAccepted2)}, "per-message").Session() != nil {
+		t.Error(`a lone {"status":"OK"} is not Stratum`)
+	}
 	xmr := []msg{c(xmrigSubmit2), s(xmrigAccepted2)}
 	everyChunking(t, xmr, func(t *testing.T, s *Session) {
 		wantEq(t, "steps", stepStates(s), "login:I job:I submit:O result:O")
