@@ -1,18 +1,189 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/minertriage/minertriage/investigate/casework"
+	"github.com/minertriage/minertriage/investigate/intel"
+	"github.com/minertriage/minertriage/investigate/textsafe"
+	"github.com/minertriage/minertriage/store"
 )
 
-// TODO(owner of this command): replace this placeholder.
+// caseFlags are the intelligence inputs of analyze and export.
+type caseFlags struct {
+	authorized string // allow-list of authorised miners
+	pools      string // extra mining-pool list
+	owners     string // iptoasn owners table
+}
+
+func (c *caseFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&c.authorized, "authorized", "", "allow-list of authorised miners: one address, CIDR network or wallet a line")
+	f.StringVar(&c.pools, "pools", "", "extra mining-pool list, one host, address or address:port a line")
+	f.StringVar(&c.owners, "owners", "", "address→owner table in the iptoasn.com TSV format")
+}
+
+// options loads the files the flags name into casework options.
+func (c caseFlags) options(a *app) (casework.Options, error) {
+	o := casework.Options{Analyst: a.analystName()}
+	var err error
+	if c.authorized != "" {
+		if o.Authorized, err = casework.LoadAllowListFile(c.authorized); err != nil {
+			return o, namePath(c.authorized, err)
+		}
+	}
+	if c.pools != "" {
+		extra, err := loadFile(c.pools, func(r io.Reader) (*intel.PoolList, error) { return intel.LoadPools(r, c.pools) })
+		if err != nil {
+			return o, namePath(c.pools, err)
+		}
+		o.Pools = intel.NewPoolList().Merge(intel.DefaultPools(), extra)
+	}
+	if c.owners != "" {
+		if o.Owners, err = loadFile(c.owners, func(r io.Reader) (*intel.Owners, error) { return intel.LoadOwners(r, c.owners) }); err != nil {
+			return o, namePath(c.owners, err)
+		}
+	}
+	return o, nil
+}
+
+// analystName is --analyst, else $USER, else "unknown".
+func (a *app) analystName() string {
+	if a.analyst != "" {
+		return a.analyst
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// openCase opens the store (read-only for commands that only read, so
+// they work beside an open workbench) and a casework service over it.
+func (a *app) openCase(readOnly bool, opts casework.Options) (*casework.Service, func(), error) {
+	path := a.storePath
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, nil, err
+		}
+		path = p
+	}
+	st, err := store.Open(path, store.Options{ReadOnly: readOnly})
+	if err != nil {
+		return nil, nil, err
+	}
+	return casework.NewService(st, opts), func() { st.Close() }, nil
+}
+
+// alertError turns casework.ErrNotFound into one sentence naming the alert.
+func alertError(id string, err error) error {
+	if errors.Is(err, casework.ErrNotFound) {
+		return fmt.Errorf("alert %q not found in the store (see 'minertriage list')", textsafe.Line(id))
+	}
+	return err
+}
+
 func newAnalyzeCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	var cf caseFlags
+	cmd := &cobra.Command{
 		Use:   "analyze ALERT",
 		Short: "Run every step for one alert and print the findings",
+		Long: `analyze runs the five investigative steps for one alert (addresses, application,
+netflow, capture, stratum), prints a finding per step and the suggested verdict
+with its reasons. The suggestion is never applied: record a decision with
+'minertriage decide'. The pair's flows are taken from 24 h before to 24 h after
+the alert. The store is opened read-only.`,
+		Args: exactArgs(1, "one alert id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("analyze: not built yet")
+			opts, err := cf.options(a)
+			if err != nil {
+				return err
+			}
+			svc, done, err := a.openCase(true, opts)
+			if err != nil {
+				return err
+			}
+			defer done()
+			an, err := svc.Analyze(cmd.Context(), args[0])
+			if err != nil {
+				return alertError(args[0], err)
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(an)
+			}
+			return writeAnalysis(a.stdout, an)
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print {alert, steps, suggestion} and the evidence as JSON")
+	cf.register(cmd.Flags())
+	return cmd
+}
+
+// writeAnalysis prints the findings for a person. Every evidence string
+// is already sanitised in the findings; alert fields are sanitised here.
+func writeAnalysis(w io.Writer, an *casework.Analysis) error {
+	al := an.Alert
+	l := textsafe.Line
+	var b strings.Builder
+	fmt.Fprintf(&b, "Alert %s  %s\n", l(al.ID), al.Time.UTC().Format("2006-01-02T15:04:05Z07:00"))
+	fmt.Fprintf(&b, "  %s → %s  %s (%d)  app %s  action %s\n\n", l(fmtEndpoint(al.Src.String(), al.SrcPort)), l(fmtEndpoint(al.Dst.String(), al.DstPort)), l(al.Threat), al.ThreatID, l(al.App), l(al.Action))
+	for i, f := range an.Steps {
+		fmt.Fprintf(&b, "%d. %-12s %-9s %s\n", i+1, f.Step, f.Status, f.Summary)
+		for _, d := range f.Details {
+			fmt.Fprintf(&b, "       %s\n", d)
+		}
+		b.WriteString("\n")
+	}
+	sg := an.Suggestion
+	fmt.Fprintf(&b, "Suggested: %s (%s confidence), not applied.\n", sg.Disposition, sg.Confidence)
+	for _, r := range sg.For {
+		fmt.Fprintf(&b, "  + %s\n", r)
+	}
+	for _, r := range sg.Against {
+		fmt.Fprintf(&b, "  - %s\n", r)
+	}
+	if len(an.Decisions) == 0 {
+		fmt.Fprintf(&b, "\nNot decided. Record a decision: minertriage decide %s --disposition %s\n", shellWord(l(al.ID)), sg.Disposition)
+	} else {
+		b.WriteString("\nDecisions:\n")
+		for _, d := range an.Decisions {
+			fmt.Fprintf(&b, "  #%d %s %s by %s", d.Seq, d.Time.UTC().Format("2006-01-02T15:04:05Z07:00"), d.Disposition, l(d.Analyst))
+			if d.Cause != "" {
+				fmt.Fprintf(&b, ", cause %s", d.Cause)
+			}
+			if d.Note != "" {
+				fmt.Fprintf(&b, ": %s", l(d.Note))
+			}
+			b.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fmtEndpoint writes ip:port, bracketing IPv6.
+func fmtEndpoint(ip string, port uint16) string {
+	if strings.Contains(ip, ":") {
+		return fmt.Sprintf("[%s]:%d", ip, port)
+	}
+	return fmt.Sprintf("%s:%d", ip, port)
+}
+
+// shellWord quotes an id for a command line the analyst may copy.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

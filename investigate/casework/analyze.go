@@ -31,6 +31,7 @@ func (s *Service) Analyze(ctx context.Context, alertID string) (*Analysis, error
 	if err := s.gatherCaptures(ctx, a); err != nil {
 		return nil, err
 	}
+	gatherPayload(a)
 	if err := s.finish(a); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/minertriage/minertriage/investigate/capture"
+	"github.com/minertriage/minertriage/investigate/stratum"
 )
 
 // captureCacheVersion changes whenever the cached analysis would differ
@@ -38,6 +39,26 @@ func (s *Service) gatherCaptures(ctx context.Context, a *Analysis) error {
 		a.Captures = append(a.Captures, ca)
 	}
 	return nil
+}
+
+// gatherPayload reconstructs Stratum from the packet payload an IDS
+// recorded with the alert (Suricata's "payload"): one message, often the
+// miner's login with its wallet and agent.
+func gatherPayload(a *Analysis) {
+	al := a.Alert
+	if len(al.Payload) == 0 || !stratum.LooksLikeJSONRPC(al.Payload) {
+		return
+	}
+	dir := stratum.FromClient
+	if a.Client == "destination" {
+		dir = stratum.FromServer
+	}
+	t := stratum.NewTracker(addrPort(al.Src, al.SrcPort), addrPort(al.Dst, al.DstPort))
+	t.Feed(dir, al.Time, 1, al.Payload)
+	if s := t.Session(); s != nil {
+		a.Sessions = append(a.Sessions, *s)
+		a.PayloadStratum = true
+	}
 }
 
 // captureCacheKey names a capture analysis for one pair.

@@ -96,3 +96,23 @@ func TestUnreadableCaptureIsReportedNotFatal(t *testing.T) {
 		t.Errorf("capture status %s", st[StepCapture])
 	}
 }
+
+func TestIDSPayloadLoginIsReconstructed(t *testing.T) {
+	repo := newMemRepo()
+	al := minerAlert("eve", "192.168.1.109", 49652, "194.233.80.217", 80)
+	al.Payload = []byte(`{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"49iZPmCnXje1P7PWwUcCQBdieCzpEYEvr21xGSK4Ea733Qh7RUKsLrMMJFaVXupP3fCwHBjfdyjkzfA1gGuGL5XuAnBy436","pass":"x","agent":"pwnRig/(by pwned) (Linux x86_64) libuv/1.41.0 gcc/8.3.0","algo":["rx/0"]}}` + "\n")
+	repo.addAlert(al)
+	a, err := NewService(repo, Options{Now: fixedNow}).Analyze(context.Background(), al.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.PayloadStratum || len(a.Sessions) != 1 || a.Sessions[0].Agent == "" {
+		t.Fatalf("payload session not reconstructed: %+v", a.Sessions)
+	}
+	if st := stepStatus(a); st[StepStratum] != StatusSupports || st[StepCapture] != StatusMissing {
+		t.Errorf("statuses %v", st)
+	}
+	if a.Suggestion.Disposition != TruePositive || !strings.Contains(strings.Join(a.Suggestion.For, "\n"), "miner user agent pwnRig") {
+		t.Errorf("suggestion %+v", a.Suggestion)
+	}
+}

@@ -93,9 +93,12 @@ type Analysis struct {
 	ClientWhy  string    `json:"client_side_reason"`
 	Pools      []PoolHit `json:"pool_names,omitempty"`
 	Authorized []string  `json:"authorized,omitempty"` // allow-list entries that matched
-	Timing     Timing    `json:"timing"`
-	FlowFrom   time.Time `json:"flow_window_from"` // the window PairFlows was asked for
-	FlowTo     time.Time `json:"flow_window_to"`
+	// PayloadStratum says a Stratum session came from the IDS payload
+	// recorded with the alert (the last of Sessions), not from a capture.
+	PayloadStratum bool      `json:"payload_stratum,omitempty"`
+	Timing         Timing    `json:"timing"`
+	FlowFrom       time.Time `json:"flow_window_from"` // the window PairFlows was asked for
+	FlowTo         time.Time `json:"flow_window_to"`
 
 	flowFiles []string // files the pair's flows came from (evidence list)
 }

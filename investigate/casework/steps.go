@@ -230,6 +230,9 @@ func (a *Analysis) findStratum(cf captureFacts) Finding {
 	default:
 		b.f.Status = StatusNeutral
 	}
+	if a.PayloadStratum {
+		b.detailf("the last session is the payload the IDS recorded with the alert: one packet, not a capture")
+	}
 	for _, s := range a.Sessions {
 		sessionDetails(b, s)
 	}

@@ -100,8 +100,10 @@ func (a *Analysis) reasonsFor(cf captureFacts, add func(int, *line)) {
 	case 1:
 		add(medium, newLine("a Stratum login was seen (").u(string(bestS.Dialect)).t(")"))
 	}
+	// An agent named in a Stratum login is the mining software announcing
+	// itself; forks rename XMRig ("pwnRig"), so any agent there counts.
 	for _, s := range a.Sessions {
-		if isMinerAgent(s.Agent) {
+		if isMinerAgent(s.Agent) || s.Agent != "" && seen(stepOf(s, stratum.StepLogin)) {
 			add(strong, newLine("miner user agent ").u(s.Agent))
 			break
 		}
