@@ -18,42 +18,43 @@ import (
 // referring to the value bytes until the transaction commits, so the
 // arena must outlive the commit.
 type batch struct {
-	chunks [][]byte
-	ents   []batchEnt
+	keys, vals arena
+	ents       []batchEnt
 }
 
 type batchEnt struct {
-	chunk      uint32
-	off        uint32
-	klen, vlen uint32
+	k, v span
 }
+
+// arena is a list of chunks; a span never crosses chunks.
+type arena struct{ chunks [][]byte }
+
+type span struct{ chunk, off, n uint32 }
 
 const chunkSize = 4 << 20
 
+func (a *arena) add(p []byte) span {
+	if len(a.chunks) == 0 || cap(a.chunks[len(a.chunks)-1])-len(a.chunks[len(a.chunks)-1]) < len(p) {
+		a.chunks = append(a.chunks, make([]byte, 0, max(chunkSize, len(p))))
+	}
+	ci := len(a.chunks) - 1
+	off := len(a.chunks[ci])
+	a.chunks[ci] = append(a.chunks[ci], p...)
+	return span{uint32(ci), uint32(off), uint32(len(p))}
+}
+
+func (a *arena) get(s span) []byte {
+	return a.chunks[s.chunk][s.off : s.off+s.n : s.off+s.n]
+}
+
 // add copies k and v into the batch and returns the entry's index.
 func (b *batch) add(k, v []byte) int {
-	n := len(k) + len(v)
-	if len(b.chunks) == 0 || cap(b.chunks[len(b.chunks)-1])-len(b.chunks[len(b.chunks)-1]) < n {
-		b.chunks = append(b.chunks, make([]byte, 0, max(chunkSize, n)))
-	}
-	ci := len(b.chunks) - 1
-	c := b.chunks[ci]
-	off := len(c)
-	c = append(c, k...)
-	c = append(c, v...)
-	b.chunks[ci] = c
-	b.ents = append(b.ents, batchEnt{chunk: uint32(ci), off: uint32(off), klen: uint32(len(k)), vlen: uint32(len(v))})
+	b.ents = append(b.ents, batchEnt{k: b.keys.add(k), v: b.vals.add(v)})
 	return len(b.ents) - 1
 }
 
-func (b *batch) key(e batchEnt) []byte {
-	return b.chunks[e.chunk][e.off : e.off+e.klen : e.off+e.klen]
-}
-
-func (b *batch) val(e batchEnt) []byte {
-	s := e.off + e.klen
-	return b.chunks[e.chunk][s : s+e.vlen : s+e.vlen]
-}
+func (b *batch) key(e batchEnt) []byte { return b.keys.get(e.k) }
+func (b *batch) val(e batchEnt) []byte { return b.vals.get(e.v) }
 
 // keyAt is the key of entry i.
 func (b *batch) keyAt(i int) []byte { return b.key(b.ents[i]) }
@@ -63,7 +64,9 @@ func (b *batch) len() int { return len(b.ents) }
 
 // flush inserts every entry into bk in key order. fill is the bucket's
 // FillPercent for this transaction (0 keeps bbolt's default): bulk
-// appends pack pages fuller.
+// appends pack pages fuller. Afterwards the keys and the index are
+// dropped (bbolt copied the keys); the values stay, bbolt refers to them
+// until the commit.
 func (b *batch) flush(bk *bolt.Bucket, fill float64) error {
 	if len(b.ents) == 0 {
 		return nil
@@ -77,5 +80,6 @@ func (b *batch) flush(bk *bolt.Bucket, fill float64) error {
 			return err
 		}
 	}
+	b.keys, b.ents = arena{}, nil
 	return nil
 }

@@ -122,8 +122,9 @@ func (d *dec) addr() netip.Addr {
 // pair key, so direction survives the canonical (sorted) key.
 const flowReversed = 1
 
-// appendFlowValue encodes everything of f that the key does not hold.
-func appendFlowValue(dst []byte, f *flow.Flow) []byte {
+// appendFlowValue encodes everything of f that the key does not hold; the
+// repeated strings become dictionary ids.
+func appendFlowValue(dst []byte, f *flow.Flow, d *dict) ([]byte, error) {
 	e := enc{b: dst}
 	e.u8(flowCodecV1)
 	var flags byte
@@ -133,26 +134,26 @@ func appendFlowValue(dst []byte, f *flow.Flow) []byte {
 	e.u8(flags)
 	e.u16(f.SrcPort)
 	e.u16(f.DstPort)
-	e.str(f.Proto)
+	for _, s := range []string{f.Proto, f.App, f.Action, f.EndReason, f.Serial, f.Source, f.File} {
+		id, err := d.id(s)
+		if err != nil {
+			return nil, err
+		}
+		e.uv(id)
+	}
 	e.sv(int64(f.Duration))
 	e.uv(f.BytesSent)
 	e.uv(f.BytesReceived)
 	e.uv(f.PacketsSent)
 	e.uv(f.PacketsReceived)
-	e.str(f.App)
-	e.str(f.Action)
-	e.str(f.EndReason)
 	e.uv(f.SessionID)
-	e.str(f.Serial)
 	e.str(f.UID)
-	e.str(f.Source)
-	e.str(f.File)
 	e.uv(uint64(f.Line))
-	return e.b
+	return e.b, nil
 }
 
 // decodeFlow rebuilds a flow from its key and value.
-func decodeFlow(k, v []byte, f *flow.Flow) error {
+func decodeFlow(k, v []byte, f *flow.Flow, dt *dict) error {
 	n := pairLen(k)
 	if n == 0 || len(k) != n+16 {
 		return errCorrupt
@@ -170,20 +171,20 @@ func decodeFlow(k, v []byte, f *flow.Flow) error {
 	f.Start = keyTime(binary.BigEndian.Uint64(k[n:]))
 	f.SrcPort = d.u16()
 	f.DstPort = d.u16()
-	f.Proto = d.str()
+	for _, p := range []*string{&f.Proto, &f.App, &f.Action, &f.EndReason, &f.Serial, &f.Source, &f.File} {
+		s, ok := dt.name(d.uv())
+		if !ok {
+			d.fail()
+		}
+		*p = s
+	}
 	f.Duration = time.Duration(d.sv())
 	f.BytesSent = d.uv()
 	f.BytesReceived = d.uv()
 	f.PacketsSent = d.uv()
 	f.PacketsReceived = d.uv()
-	f.App = d.str()
-	f.Action = d.str()
-	f.EndReason = d.str()
 	f.SessionID = d.uv()
-	f.Serial = d.str()
 	f.UID = d.str()
-	f.Source = d.str()
-	f.File = d.str()
 	f.Line = int(d.uv())
 	return d.err
 }

@@ -39,15 +39,21 @@ func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
 	if meta.Time.IsZero() {
 		meta.Time = time.Now()
 	}
+	dt, err := loadDict(tx, true)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("store %s: %v", s.path, err)
+	}
 	return &importTx{
-		s: s, tx: tx, meta: meta,
+		s: s, tx: tx, meta: meta, dict: dt,
 		flowsB:    tx.Bucket(bFlows),
 		alertIDsB: tx.Bucket(bAlertIDs),
 		seed:      maphash.MakeSeed(),
-		flowSeen:  map[uint64]int{},
+		flowSeen:  map[uint64]uint32{},
 		alertSeen: map[string]struct{}{},
 		capSeen:   map[string]struct{}{},
 		pairDelta: map[string]uint64{},
+		dstPairs:  map[string]struct{}{},
 	}, nil
 }
 
@@ -60,11 +66,13 @@ type importTx struct {
 	done bool
 
 	flowsB, alertIDsB *bolt.Bucket
+	dict              *dict
 
-	flows, byDst, bySess, alerts, alertIDs, capPairs batch
+	flows, bySess, alerts, alertIDs, capPairs batch
+	dstPairs                                  map[string]struct{} // flows_by_dst keys
 
 	seed      maphash.Seed
-	flowSeen  map[uint64]int      // hash of a pending flow key → its entry
+	flowSeen  map[uint64]uint32   // hash of a pending flow key → its entry
 	flowExtra map[string]struct{} // pending keys whose hash collided
 	alertSeen map[string]struct{}
 	capSeen   map[string]struct{}
@@ -117,7 +125,7 @@ func (t *importTx) PutFlow(f *flow.Flow) (bool, error) {
 	}
 	h := maphash.Bytes(t.seed, k)
 	if i, ok := t.flowSeen[h]; ok {
-		if bytes.Equal(t.flows.keyAt(i), k) {
+		if bytes.Equal(t.flows.keyAt(int(i)), k) {
 			return false, nil
 		}
 		if t.flowExtra == nil {
@@ -128,19 +136,24 @@ func (t *importTx) PutFlow(f *flow.Flow) (bool, error) {
 		}
 		t.flowExtra[string(k)] = struct{}{}
 	} else {
-		t.flowSeen[h] = t.flows.len()
+		t.flowSeen[h] = uint32(t.flows.len())
 	}
-	t.vbuf = appendFlowValue(t.vbuf[:0], f)
+	v, err := appendFlowValue(t.vbuf[:0], f, t.dict)
+	if err != nil {
+		return false, err
+	}
+	t.vbuf = v
 	t.flows.add(k, t.vbuf)
 
 	pl := pairLen(k)
 	t.pairDelta[string(k[:pl])]++
 	d := appendAddr(t.vbuf[:0], f.Dst)
 	d = appendAddr(d, f.Src)
-	d = append(d, k[pl:]...)
-	t.byDst.add(d, nil)
+	if _, ok := t.dstPairs[string(d)]; !ok {
+		t.dstPairs[string(d)] = struct{}{}
+	}
 	if f.Serial != "" && f.SessionID != 0 {
-		t.bySess.add(sessionKey(k, pl), nil)
+		t.bySess.add(sessRecord(k, pl), nil)
 	}
 	return true, nil
 }
@@ -165,18 +178,26 @@ func (t *importTx) Commit(sum ingest.Summary) error {
 
 func (t *importTx) write(sum ingest.Summary) error {
 	tx := t.tx
+	// Dedup sets are done with; let the GC have them before bbolt's
+	// commit allocates the pages.
+	t.flowSeen, t.flowExtra, t.alertSeen, t.capSeen = nil, nil, nil, nil
 	for _, w := range []struct {
 		b    *batch
 		name []byte
 		fill float64
 	}{
 		{&t.alerts, bAlerts, 0.9}, {&t.alertIDs, bAlertIDs, 0},
-		{&t.flows, bFlows, 0.9}, {&t.byDst, bFlowsByDst, 0.9},
-		{&t.bySess, bFlowsBySess, 0.9}, {&t.capPairs, bCapPairs, 0},
+		{&t.flows, bFlows, 0.9}, {&t.capPairs, bCapPairs, 0},
 	} {
 		if err := w.b.flush(tx.Bucket(w.name), w.fill); err != nil {
 			return err
 		}
+	}
+	if err := flushSessions(&t.bySess, tx.Bucket(bFlowsBySess)); err != nil {
+		return err
+	}
+	if err := putKeys(tx.Bucket(bFlowsByDst), t.dstPairs); err != nil {
+		return err
 	}
 	if err := t.writePairCounts(); err != nil {
 		return err
@@ -219,6 +240,21 @@ func (t *importTx) writePairCounts() error {
 			n += beU64(old)
 		}
 		if err := b.Put([]byte(k), u64(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putKeys adds a set of value-less keys, sorted.
+func putKeys(b *bolt.Bucket, set map[string]struct{}) error {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := b.Put([]byte(k), nil); err != nil {
 			return err
 		}
 	}

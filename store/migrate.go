@@ -12,13 +12,14 @@ import (
 
 // Schema history:
 //
-//	v1  alerts, flows (+ by-destination index), captures, cache, decisions,
-//	    first looks, import log. Alert flow counts were a range scan per alert.
+//	v1  alerts, flows, captures, cache, decisions, first looks, import log.
+//	    Alert flow counts were a range scan per alert.
 //	v2  adds pair_counts (flows per host pair, so `list` over 100,000 alerts
-//	    is one lookup per alert) and flows_by_session (TRAFFIC rows joined
-//	    to THREAT alerts by PAN-OS serial + session id).
-var v1Buckets = [][]byte{bMeta, bAlerts, bAlertIDs, bFlows, bFlowsByDst, bCaptures, bCapBlobs,
-	bCapPairs, bCache, bDecisions, bFirstLook, bImports, bFiles}
+//	    is one lookup per alert), flows_by_dst (blast radius) and
+//	    flows_by_session (TRAFFIC rows joined to THREAT alerts by PAN-OS
+//	    serial + session id).
+var v1Buckets = [][]byte{bMeta, bAlerts, bAlertIDs, bFlows, bCaptures, bCapBlobs,
+	bCapPairs, bCache, bDecisions, bFirstLook, bImports, bFiles, bStrings}
 
 // migrate brings a store at version from up to SchemaVersion inside tx;
 // from 0 is a new file.
@@ -55,27 +56,32 @@ func setSchema(tx *bolt.Tx, v int) error {
 	return tx.Bucket(bMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, uint32(v)))
 }
 
-// migrateV1toV2 builds pair_counts and flows_by_session from the flows.
-// Flow keys are grouped by pair, so the counts come out in key order; the
-// session index is collected and inserted sorted (bbolt inserts in random
-// order into one transaction are quadratic).
+// migrateV1toV2 builds pair_counts, flows_by_dst and flows_by_session
+// from the flows. Flow keys are grouped by pair, so the counts come out in
+// key order; the other two are collected and inserted sorted (bbolt inserts
+// in random order into one transaction are quadratic).
 func migrateV1toV2(tx *bolt.Tx) error {
-	counts, err := tx.CreateBucketIfNotExists(bPairCounts)
-	if err != nil {
-		return err
+	buckets := map[string]*bolt.Bucket{}
+	for _, name := range [][]byte{bPairCounts, bFlowsByDst, bFlowsBySess} {
+		b, err := tx.CreateBucketIfNotExists(name)
+		if err != nil {
+			return err
+		}
+		buckets[string(name)] = b
 	}
-	sess, err := tx.CreateBucketIfNotExists(bFlowsBySess)
-	if err != nil {
-		return err
-	}
-	var sessKeys batch
+	var sess batch
+	dst := map[string]struct{}{}
 	var cur []byte
 	var n uint64
 	flush := func() error {
 		if n == 0 {
 			return nil
 		}
-		return counts.Put(bytes.Clone(cur), u64(n))
+		return buckets[string(bPairCounts)].Put(bytes.Clone(cur), u64(n))
+	}
+	dt, err := loadDict(tx, false)
+	if err != nil {
+		return err
 	}
 	var f flow.Flow
 	err = tx.Bucket(bFlows).ForEach(func(k, v []byte) error {
@@ -90,11 +96,12 @@ func migrateV1toV2(tx *bolt.Tx) error {
 			cur, n = append(cur[:0], k[:pl]...), 0
 		}
 		n++
-		if err := decodeFlow(k, v, &f); err != nil {
+		if err := decodeFlow(k, v, &f, dt); err != nil {
 			return err
 		}
+		dst[string(appendAddr(appendAddr(nil, f.Dst), f.Src))] = struct{}{}
 		if f.Serial != "" && f.SessionID != 0 {
-			sessKeys.add(sessionKey(k, pl), nil)
+			sess.add(sessRecord(k, pl), nil)
 		}
 		return nil
 	})
@@ -104,13 +111,8 @@ func migrateV1toV2(tx *bolt.Tx) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	return sessKeys.flush(sess, 0.9)
-}
-
-// sessionKey is the flows_by_session key of the flow with key fk: the
-// identity (which for PAN-OS rows is serial + session id) then pair + start.
-func sessionKey(fk []byte, pl int) []byte {
-	k := make([]byte, 0, len(fk))
-	k = append(k, fk[pl+8:pl+16]...)
-	return append(k, fk[:pl+8]...)
+	if err := putKeys(buckets[string(bFlowsByDst)], dst); err != nil {
+		return err
+	}
+	return flushSessions(&sess, buckets[string(bFlowsBySess)])
 }

@@ -94,12 +94,18 @@ func buildV1(t *testing.T, path string, alerts []alert.Alert, flows []flow.Flow)
 			tx.Bucket(bAlerts).Put(append(tk, a.ID...), appendAlertValue(nil, a))
 			tx.Bucket(bAlertIDs).Put([]byte(a.ID), tk)
 		}
+		dt, err := loadDict(tx, true)
+		if err != nil {
+			return err
+		}
 		for i := range flows {
 			f := &flows[i]
 			k := appendFlowKey(nil, f, flowIdentity(f))
-			tx.Bucket(bFlows).Put(k, appendFlowValue(nil, f))
-			d := appendAddr(appendAddr(nil, f.Dst), f.Src)
-			tx.Bucket(bFlowsByDst).Put(append(d, k[pairLen(k):]...), nil)
+			v, err := appendFlowValue(nil, f, dt)
+			if err != nil {
+				return err
+			}
+			tx.Bucket(bFlows).Put(k, v)
 		}
 		return nil
 	})
@@ -133,6 +139,9 @@ func TestMigrateV1(t *testing.T) {
 	}
 	if got["a1"] != 3 || got["a2"] != 1 { // a1: two pair flows + the NATed row of its session
 		t.Errorf("counts after migration %v", got)
+	}
+	if to, err := s.FlowsTo(pool); err != nil || len(to) != 3 {
+		t.Errorf("FlowsTo after migration: %d flows, %v", len(to), err)
 	}
 }
 

@@ -113,16 +113,9 @@ func (l *linker) sessionExtra(a alert.Alert, pair []byte) int {
 	if a.Serial == "" || a.SessionID == 0 {
 		return 0
 	}
-	prefix := u64(sessionIdentity(a.Serial, a.SessionID))
-	n := 0
-	c := l.sess.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		rest := k[len(prefix):]
-		if pl := pairLen(rest); pl > 0 && !bytes.Equal(rest[:pl], pair) {
-			n++
-		}
-	}
-	return n
+	id := sessionIdentity(a.Serial, a.SessionID)
+	v := l.sess.Get(u64(id)[:sessBucketLen])
+	return sessionJoin(v, id, pair, a.Time)
 }
 
 // Alerts returns every alert, newest first, with its evidence counts and
@@ -173,6 +166,10 @@ func (s *Store) Alert(id string) (casework.AlertRecord, error) {
 func (s *Store) PairFlows(a, b netip.Addr, from, to time.Time) ([]flow.Flow, error) {
 	var out []flow.Flow
 	err := s.db.View(func(tx *bolt.Tx) error {
+		dt, err := loadDict(tx, false)
+		if err != nil {
+			return err
+		}
 		prefix := appendPair(nil, a, b)
 		start := appendU64(bytes.Clone(prefix), timeKey(from))
 		end := timeKey(to)
@@ -182,7 +179,7 @@ func (s *Store) PairFlows(a, b netip.Addr, from, to time.Time) ([]flow.Flow, err
 				break
 			}
 			var f flow.Flow
-			if err := decodeFlow(k, v, &f); err != nil {
+			if err := decodeFlow(k, v, &f, dt); err != nil {
 				return err
 			}
 			out = append(out, f)
@@ -193,30 +190,34 @@ func (s *Store) PairFlows(a, b netip.Addr, from, to time.Time) ([]flow.Flow, err
 }
 
 // FlowsTo returns every flow whose destination is dst (the blast radius:
-// which other hosts reach the same pool).
+// which other hosts reach the same pool): one range scan per source host.
 func (s *Store) FlowsTo(dst netip.Addr) ([]flow.Flow, error) {
 	var out []flow.Flow
+	dst = canon(dst)
 	err := s.db.View(func(tx *bolt.Tx) error {
+		dt, err := loadDict(tx, false)
+		if err != nil {
+			return err
+		}
 		prefix := appendAddr(nil, dst)
-		flows := tx.Bucket(bFlows)
+		flows := tx.Bucket(bFlows).Cursor()
 		c := tx.Bucket(bFlowsByDst).Cursor()
-		var fk []byte
+		var pk []byte
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			src, n := readAddr(k[len(prefix):])
-			rest := k[len(prefix)+n:]
-			if n == 0 || len(rest) != 16 {
+			if n == 0 {
 				return errCorrupt
 			}
-			fk = append(appendPair(fk[:0], src, dst), rest...)
-			v := flows.Get(fk)
-			if v == nil {
-				return errCorrupt
+			pk = appendPair(pk[:0], src, dst)
+			for fk, v := flows.Seek(pk); fk != nil && bytes.HasPrefix(fk, pk); fk, v = flows.Next() {
+				var f flow.Flow
+				if err := decodeFlow(fk, v, &f, dt); err != nil {
+					return err
+				}
+				if f.Dst == dst {
+					out = append(out, f)
+				}
 			}
-			var f flow.Flow
-			if err := decodeFlow(fk, v, &f); err != nil {
-				return err
-			}
-			out = append(out, f)
 		}
 		return nil
 	})
@@ -228,9 +229,13 @@ func (s *Store) FlowsTo(dst netip.Addr) ([]flow.Flow, error) {
 // not write to the store.
 func (s *Store) ScanFlows(fn func(*flow.Flow) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
+		dt, err := loadDict(tx, false)
+		if err != nil {
+			return err
+		}
 		var f flow.Flow
 		return tx.Bucket(bFlows).ForEach(func(k, v []byte) error {
-			if err := decodeFlow(k, v, &f); err != nil {
+			if err := decodeFlow(k, v, &f, dt); err != nil {
 				return err
 			}
 			return fn(&f)

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,13 +31,13 @@ const SchemaVersion = 2
 // the comments of the functions that write each bucket.
 var (
 	bMeta        = []byte("meta")
-	bAlerts      = []byte("alerts")       // timeKey + id → alert (newest-first listing is a reverse scan)
-	bAlertIDs    = []byte("alert_ids")    // id → timeKey
-	bFlows       = []byte("flows")        // pair + start + identity → flow
-	bFlowsByDst  = []byte("flows_by_dst") // dst + src + start + identity → ""
-	bFlowsBySess = []byte("flows_by_session")
-	bPairCounts  = []byte("pair_counts") // pair → flow count (both directions)
-	bCaptures    = []byte("captures")    // sha256 → CaptureRef (JSON)
+	bAlerts      = []byte("alerts")           // timeKey + id → alert (newest-first listing is a reverse scan)
+	bAlertIDs    = []byte("alert_ids")        // id → timeKey
+	bFlows       = []byte("flows")            // pair + start + identity → flow
+	bFlowsByDst  = []byte("flows_by_dst")     // dst + src → "" (index.go)
+	bFlowsBySess = []byte("flows_by_session") // 2 bytes of session identity → records (index.go)
+	bPairCounts  = []byte("pair_counts")      // pair → flow count (both directions)
+	bCaptures    = []byte("captures")         // sha256 → CaptureRef (JSON)
 	bCapBlobs    = []byte("capture_blobs")
 	bCapPairs    = []byte("capture_pairs") // pair + sha256 → ""
 	bCache       = []byte("cache")
@@ -50,7 +51,7 @@ var (
 
 // allBuckets is every bucket of the current schema.
 var allBuckets = [][]byte{bMeta, bAlerts, bAlertIDs, bFlows, bFlowsByDst, bFlowsBySess,
-	bPairCounts, bCaptures, bCapBlobs, bCapPairs, bCache, bDecisions, bFirstLook, bImports, bFiles}
+	bPairCounts, bCaptures, bCapBlobs, bCapPairs, bCache, bDecisions, bFirstLook, bImports, bFiles, bStrings}
 
 // Options configure Open.
 type Options struct {
@@ -61,6 +62,16 @@ type Options struct {
 	// Timeout bounds the wait for the file lock; 0 means 2 s.
 	Timeout time.Duration
 }
+
+// initialMmap is the address space reserved for a writable store.
+const initialMmap = 1 << 30
+
+// ImportMemoryLimit is the Go soft memory limit (runtime/debug.SetMemoryLimit)
+// that commands importing files set when GOMEMLIMIT is not: bbolt keeps a
+// whole file's pages in memory until commit, and the limit makes the GC
+// collect the garbage of a million-flow import before the heap doubles.
+// It is a GC target, not a cap: a bigger import still succeeds.
+const ImportMemoryLimit = 384 << 20
 
 // DefaultTimeout is how long Open waits for another process to let go.
 const DefaultTimeout = 2 * time.Second
@@ -168,12 +179,20 @@ func openDB(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("cannot create the store directory %s: %v", dir, err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        opts.Timeout,
-		ReadOnly:       opts.ReadOnly,
-		FreelistType:   bolt.FreelistMapType, // big imports free many pages
-		NoFreelistSync: false,
-	})
+	bo := &bolt.Options{
+		Timeout:      opts.Timeout,
+		ReadOnly:     opts.ReadOnly,
+		FreelistType: bolt.FreelistMapType, // big imports free many pages
+	}
+	if !opts.ReadOnly && strconv.IntSize == 64 {
+		// Every time bbolt grows its mmap inside a write transaction it
+		// copies every dirty key and value to the heap ("dereference"):
+		// a 1M-flow import grew the map ~13 times and allocated 5 GB doing
+		// so. Reserving address space up front (not memory: pages are
+		// only resident when touched) avoids it for stores up to 1 GiB.
+		bo.InitialMmapSize = initialMmap
+	}
+	db, err := bolt.Open(path, 0o600, bo)
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("store %s is in use by another minertriage (the workbench?); close it or use --store to pick another file: %w", path, ErrInUse)

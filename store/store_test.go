@@ -317,10 +317,22 @@ func TestCodecsKeepEveryField(t *testing.T) {
 	f.Src, f.Dst = netip.MustParseAddr("fd00::5"), netip.MustParseAddr("2001:db8::1")
 	id := flowIdentity(&f)
 	k := appendFlowKey(nil, &f, id)
-	if err := decodeFlow(k, appendFlowValue(nil, &f), &f2); err != nil || !reflect.DeepEqual(f, f2) {
+	dt := &dict{names: []string{""}, ids: map[string]uint64{"": 0}}
+	v, err := appendFlowValue(nil, &f, dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := decodeFlow(k, v, &f2, dt); err != nil || !reflect.DeepEqual(f, f2) {
 		t.Errorf("flow round trip (%v):\n got %+v\nwant %+v", err, f2, f)
 	}
-	if err := decodeFlow(k, []byte{flowCodecV1, 0, 1}, &f2); err == nil {
+	if len(dt.names) != 8 {
+		t.Errorf("dictionary holds %d strings, want the empty one + 7 fields", len(dt.names))
+	}
+	if err := decodeFlow(k, v[:len(v)-3], &f2, dt); err == nil {
+		t.Error("truncated flow value decoded without error")
+	}
+	v[6] = 200 // an id past the dictionary
+	if err := decodeFlow(k, v, &f2, dt); err == nil {
 		t.Error("truncated flow value decoded without error")
 	}
 }
