@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/netip"
 	"os"
@@ -242,7 +243,8 @@ type flowSink struct {
 	agg     *flow.Aggregator
 	offered int // flows the parsers gave, duplicates included
 	files   map[string]bool
-	seen    map[flowKey]struct{}
+	seen    map[uint64]struct{} // maphash of flowKey: 8 bytes a flow, not ~100
+	seed    maphash.Seed
 }
 
 type flowKey struct {
@@ -255,7 +257,7 @@ type flowKey struct {
 }
 
 func newFlowSink() *flowSink {
-	return &flowSink{agg: flow.NewAggregator(), files: map[string]bool{}, seen: map[flowKey]struct{}{}}
+	return &flowSink{agg: flow.NewAggregator(), files: map[string]bool{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 }
 
 func (s *flowSink) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
@@ -272,7 +274,9 @@ func (t flowTx) PutAlert(*alert.Alert) (bool, error) { return false, nil }
 
 func (t flowTx) PutFlow(f *flow.Flow) (bool, error) {
 	t.s.offered++
-	k := flowKey{f.Src, f.Dst, f.SrcPort, f.DstPort, f.Proto, f.Start.UnixNano(), f.SessionID, f.Serial, f.UID}
+	// A 64-bit hash collision (odds ~n²/2⁶⁵) would drop one flow; a set of
+	// full keys would cost ~100 bytes for every flow of every file.
+	k := maphash.Comparable(t.s.seed, flowKey{f.Src, f.Dst, f.SrcPort, f.DstPort, f.Proto, f.Start.UnixNano(), f.SessionID, f.Serial, f.UID})
 	if _, dup := t.s.seen[k]; dup {
 		return false, nil
 	}
