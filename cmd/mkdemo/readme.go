@@ -13,15 +13,18 @@ func alertID(t *threatRow) string {
 	return fmt.Sprintf("pan-%s-%d-%d", firewallSerial, t.s.id, t.seq)
 }
 
-// verdicts is what an analyst should conclude per scenario label.
-var verdicts = map[string]string{
-	"1a": "true-positive (cause: public application exploitation)",
-	"1":  "true-positive (cause: public application exploitation)",
-	"1b": "true-positive (cause: public application exploitation)",
-	"2":  "true-positive (cause: unknown, needs host forensics; blocked is not clean)",
-	"3":  "false-positive",
-	"4":  "benign (authorised miner, allow-list match)",
-	"x":  "not a miner alert: skipped by import (kept with --all)",
+// verdict is what an analyst should conclude for a scenario, in the
+// casework vocabulary (Disposition, Cause).
+type verdict struct{ disposition, cause, why string }
+
+var verdicts = map[string]verdict{
+	"1a": {"true-positive", "public-app-exploitation", "the attacker's test run of the miner"},
+	"1":  {"true-positive", "public-app-exploitation", "hours of mining, all four Stratum steps in the capture"},
+	"1b": {"true-positive", "public-app-exploitation", "XMRig reconnecting 5 s after the pool reset"},
+	"2":  {"true-positive", "unknown", "blocked, but the host is infected and retrying"},
+	"3":  {"false-positive", "", "web3.py against the company's own Geth node; no Stratum"},
+	"4":  {"benign", "", "sanctioned research miner on the allow-list"},
+	"x":  {"", "", "not a miner alert: counted and skipped by import (kept with --all)"},
 }
 
 // pairStats counts the TRAFFIC rows between a client and a server address.
@@ -64,19 +67,20 @@ func (c *demoCase) readme(wallet string) string {
 	w("  gulf.moneroocean.stream (141.95.72.19:10128). The first five connections send a login and are reset by\n")
 	w("  the signature (reset-both); a SOAR playbook then puts the pool on a block rule and every later attempt\n")
 	w("  is refused at the SYN (policy-deny, reset-client). XMRig keeps retrying: bursts of 5 connections 5 s\n")
-	w("  apart, a minute of quiet, 100 attempts until the laptop leaves the network at 08:42.\n")
+	w("  apart, a minute of quiet, %d attempts until the user shuts the workstation down at %s.\n", c.count(ws77, moneroOcn), hm(c.lastStart(ws77, moneroOcn)))
 	w("* All day a developer on **10.20.40.15** (corp\\a.osei) runs web3.py scripts against the blockchain team's\n")
-	w("  own Geth node 10.20.50.9:8545; a generic crypto JSON-RPC signature fires once (10:1x).\n")
+	w("  own Geth node 10.20.50.9:8545; a generic crypto JSON-RPC signature fires once (%s).\n", hm(c.fpAlert().gen))
 	w("* 08:00–16:00 the research lab host **10.60.1.10** runs a sanctioned XMRig to xmr-eu1.nanopool.org\n")
 	w("  (51.255.34.118:10300) as worker `%s`, under change CHG-2026-0412; see `authorized-miners.txt`.\n\n", labWorker)
 
 	w("## Alerts (THREAT rows, in log order)\n\n")
 	w("IDs are those `minertriage import` gives (`pan-SERIAL-SESSION-SEQUENCE`).\n\n")
-	w("| # | id | time | src | dst | threat | action | expected conclusion |\n|---|---|---|---|---|---|---|---|\n")
+	w("| # | id | time | src | dst | threat | action | disposition | cause | why |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range c.threats {
 		name, _, _ := strings.Cut(t.threat, "(")
-		w("| %s | `%s` | %s | %s | %s | %s | %s | %s |\n", t.scenario, alertID(t), hm(t.gen), t.s.src, t.s.dst,
-			strings.TrimSpace(name), t.action, verdicts[t.scenario])
+		v := verdicts[t.scenario]
+		w("| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.scenario, alertID(t), hm(t.gen), t.s.src, t.s.dst,
+			strings.TrimSpace(name), t.action, dash(v.disposition), dash(v.cause), v.why)
 	}
 	w("\n`minertriage list` shows %d miner alerts; the Log4j row (#x) is counted and skipped.\n\n", c.minerAlerts())
 
@@ -108,7 +112,7 @@ func (c *demoCase) readme(wallet string) string {
 	w("* Capture `blocked-miner.pcapng` (08:15:00–08:17:30): DNS, 5 × (handshake, XMRig login, RST from the\n")
 	w("  firewall), then refused SYNs. Stratum: login observed (agent `%s`), no job, no submit.\n", agentWindows)
 	w("* Conclusion: **true positive** — the block worked, the host is still infected and retrying. Cause\n")
-	w("  unknown (phishing or a download, `needs` host forensics); reimage, check the user's other devices.\n\n")
+	w("  unknown (phishing or a download; needs host forensics); reimage, check the user's other devices.\n\n")
 	w("### 3 — false positive: 10.20.40.15 → 10.20.50.9:8545 (alert 3)\n\n")
 	w("* Addresses: internal to internal (Users → Servers); the destination is the company's own Geth node.\n")
 	w("* Application: `json-rpc`, a generic signature `CoinMiner JSON-RPC Request Detection` (86331, an illustrative\n")
@@ -139,6 +143,40 @@ func (c *demoCase) readme(wallet string) string {
 	w("| demo.go | `package demo`: the files embedded, `Files()` and `WriteTo(dir)` in import order |\n\n")
 	w("Licence: generated for this project (same licence as the code); no third-party bytes.\n")
 	return b.String()
+}
+
+// count is the number of sessions from src to dst.
+func (c *demoCase) count(src, dst netip.Addr) int {
+	n, _, _, _ := c.pairStats(src, dst)
+	return n
+}
+
+// lastStart is when the last session from src to dst began.
+func (c *demoCase) lastStart(src, dst netip.Addr) time.Time {
+	var last time.Time
+	for _, s := range c.sessions {
+		if s.src.Addr() == src && s.dst.Addr() == dst && s.start.After(last) {
+			last = s.start
+		}
+	}
+	return last
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// fpAlert is the false positive's THREAT row.
+func (c *demoCase) fpAlert() *threatRow {
+	for _, t := range c.threats {
+		if t.scenario == "3" {
+			return t
+		}
+	}
+	panic("mkdemo: no false-positive alert")
 }
 
 // minerAlerts counts the THREAT rows of miner signatures.
