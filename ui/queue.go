@@ -33,6 +33,8 @@ type queueModel struct {
 	filter    textinput.Model
 	undecided bool
 	loaded    bool
+	open      int // undecided alerts, counted once per load
+	decided   int
 	width     int
 	height    int
 }
@@ -57,11 +59,22 @@ func (q *queueModel) setSize(w, h int) {
 // setRecords replaces the data, keeping the cursor on the same alert.
 func (q *queueModel) setRecords(recs []casework.AlertRecord, stats []casework.SignatureStats) {
 	keep := q.selectedID()
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Alert.Time.After(recs[j].Alert.Time) })
+	// The Service returns newest first; sort only if it did not (moving
+	// 100,000 large records is not free).
+	newer := func(i, j int) bool { return recs[i].Alert.Time.After(recs[j].Alert.Time) }
+	if !sort.SliceIsSorted(recs, newer) {
+		sort.SliceStable(recs, newer)
+	}
 	q.records, q.stats, q.loaded = recs, stats, true
 	q.haystack = make([]string, len(recs))
+	q.open, q.decided = 0, 0
 	for i := range recs {
 		q.haystack[i] = searchText(&recs[i])
+		if recs[i].Disposition == "" {
+			q.open++
+		} else {
+			q.decided++
+		}
 	}
 	q.refilter()
 	if keep != "" {
@@ -298,14 +311,7 @@ func (q queueModel) View() string {
 }
 
 func (q *queueModel) headerLine() string {
-	open, decided := 0, 0
-	for i := range q.records {
-		if q.records[i].Disposition == "" {
-			open++
-		} else {
-			decided++
-		}
-	}
+	open, decided := q.open, q.decided
 	t := q.c.Theme
 	s := t.Title.Render("Alert queue") + t.Faint.Render(fmt.Sprintf("  %d open · %d decided · %d shown", open, decided, len(q.visible)))
 	if q.undecided {
