@@ -133,6 +133,9 @@ func TestPortRole(t *testing.T) {
 	if r := PortRole(12345); r.Server() || !strings.Contains(r.String(), "no known role") {
 		t.Errorf("12345: %+v %s", r, r)
 	}
+	if r := PortRole(0); r.Server() || !strings.Contains(r.String(), "no port") {
+		t.Errorf("port 0: %+v %s", r, r)
+	}
 	if !PortRole(999).Server() {
 		t.Error("ports below 1024 are server-like")
 	}

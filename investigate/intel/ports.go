@@ -94,6 +94,9 @@ func (r Role) Server() bool { return r.Service != "" || r.Mining || (r.Port > 0 
 // String describes the role in one phrase, e.g.
 // "14444: mining pool port (nanopool; …; 19 entries in the pool list)".
 func (r Role) String() string {
+	if r.Port == 0 {
+		return "0: no port (ICMP, or not recorded)"
+	}
 	var parts []string
 	if r.Service != "" {
 		parts = append(parts, r.Service)
