@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -112,7 +113,7 @@ func (l *AllowList) Match(src netip.Addr, logins []string) []string {
 		if hit == "" {
 			continue
 		}
-		desc := fmt.Sprintf("%s (%s:%d", hit, l.Source, e.line)
+		desc := fmt.Sprintf("%s (%s:%d", hit, filepath.Base(l.Source), e.line)
 		if e.comment != "" {
 			desc += ": " + e.comment
 		}

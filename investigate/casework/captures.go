@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 
 	"github.com/minertriage/minertriage/investigate/capture"
 	"github.com/minertriage/minertriage/investigate/stratum"
@@ -12,11 +11,13 @@ import (
 
 // captureCacheVersion changes whenever the cached analysis would differ
 // (capture options, Result fields), so stale entries are never read.
-const captureCacheVersion = "v1"
+const captureCacheVersion = "v2"
 
-// gatherCaptures analyses the captures linked to the alert, filtered to
-// the alert's two hosts, and collects their Stratum sessions. A capture is
-// analysed once: the result is cached by its sha256 and the pair. A capture
+// gatherCaptures analyses the captures linked to the alert and collects
+// the Stratum sessions of the alert's pair. The whole capture is analysed,
+// not only the pair's packets: the DNS answers that name the pool travel
+// between the host and its resolver. A capture is analysed once: the
+// result is cached by its sha256, for every alert it is linked to. A capture
 // that cannot be read is reported in its CaptureAnalysis, not as an error
 // of the whole analysis: the other steps still stand.
 func (s *Service) gatherCaptures(ctx context.Context, a *Analysis) error {
@@ -26,7 +27,7 @@ func (s *Service) gatherCaptures(ctx context.Context, a *Analysis) error {
 	}
 	for _, ref := range refs {
 		ca := CaptureAnalysis{Ref: ref}
-		res, err := s.analyseCapture(ctx, ref, a.Alert.Src, a.Alert.Dst)
+		res, err := s.analyseCapture(ctx, ref)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -61,17 +62,14 @@ func gatherPayload(a *Analysis) {
 	}
 }
 
-// captureCacheKey names a capture analysis for one pair.
-func captureCacheKey(sha string, x, y netip.Addr) string {
-	if y.Less(x) {
-		x, y = y, x
-	}
-	return fmt.Sprintf("capture/%s/%s/%s|%s", captureCacheVersion, sha, x, y)
+// captureCacheKey names a capture's analysis in the cache.
+func captureCacheKey(sha string) string {
+	return "capture/" + captureCacheVersion + "/" + sha
 }
 
 // analyseCapture returns the cached analysis or runs capture.Analyze.
-func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef, src, dst netip.Addr) (*capture.Result, error) {
-	key := captureCacheKey(ref.SHA256, src, dst)
+func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef) (*capture.Result, error) {
+	key := captureCacheKey(ref.SHA256)
 	if b, ok, err := s.repo.CacheGet(key); err == nil && ok {
 		var res capture.Result
 		if json.Unmarshal(b, &res) == nil {
@@ -83,7 +81,7 @@ func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef, src, dst n
 		return nil, err
 	}
 	defer rc.Close()
-	res, err := capture.Analyze(ctx, rc, capture.Options{FilterPair: &[2]netip.Addr{src, dst}, Total: ref.Size})
+	res, err := capture.Analyze(ctx, rc, capture.Options{Total: ref.Size})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ref.Name, err)
 	}

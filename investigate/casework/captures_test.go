@@ -49,7 +49,7 @@ func TestRealMinerCapture(t *testing.T) {
 	}
 	// The analysis is cached by sha256 and pair: with the bytes gone, the
 	// next analysis still has the result.
-	key := captureCacheKey(ref.SHA256, al.Src, al.Dst)
+	key := captureCacheKey(ref.SHA256)
 	if _, ok := repo.cache[key]; !ok {
 		t.Fatalf("no cache entry %q", key)
 	}
