@@ -51,6 +51,8 @@ func zoneOf(a netip.Addr) (zone, iface, loc string) {
 		return "Servers", "ethernet1/5", "10.0.0.0-10.255.255.255"
 	case netip.MustParsePrefix("10.60.0.0/16").Contains(a):
 		return "Research", "ethernet1/6", "10.0.0.0-10.255.255.255"
+	case a.IsPrivate():
+		return "Users", "ethernet1/4", "10.0.0.0-10.255.255.255"
 	case a == egressNAT || a == webVIP:
 		return "Internet", "ethernet1/1", "Germany"
 	}
