@@ -36,6 +36,8 @@ type RecordError struct {
 	Err  error
 }
 
+// Error formats the error as "FILE:LINE: what" ("FILE: what" without a
+// line), the one-line form the command line prints.
 func (e *RecordError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -43,6 +45,7 @@ func (e *RecordError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap gives errors.Is/As the cause (ErrUnknownFormat, a parse error …).
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // ImportFile detects path's format by content and streams its records into

@@ -105,7 +105,8 @@ func parseSeconds(s string) (int64, error) {
 
 // parseLocalTime parses "2026/05/20 13:36:17" or "2026-05-20 13:36:17"
 // with an optional ".fff…" fraction, in loc (UTC when nil), and returns it
-// in UTC.
+// in UTC. Years before 1970 are refused: no log predates Unix time, and a
+// "0001/01/01" is a broken field, not a date.
 func parseLocalTime(s string, loc *time.Location) (time.Time, error) {
 	if len(s) < 19 || (s[4] != '/' && s[4] != '-') || s[7] != s[4] ||
 		(s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
@@ -117,7 +118,7 @@ func parseLocalTime(s string, loc *time.Location) (time.Time, error) {
 	h, ok4 := digits(s[11:13])
 	mi, ok5 := digits(s[14:16])
 	se, ok6 := digits(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 		h > 23 || mi > 59 || se > 60 {
 		return time.Time{}, errBadTime
 	}
