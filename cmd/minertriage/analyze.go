@@ -118,9 +118,7 @@ the alert. The store is opened read-only.`,
 				return alertError(args[0], err)
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(an)
+				return writeInertJSON(a.stdout, an)
 			}
 			return writeAnalysis(a.stdout, an)
 		},
@@ -128,6 +126,29 @@ the alert. The store is opened read-only.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print {alert, steps, suggestion} and the evidence as JSON")
 	cf.register(cmd.Flags())
 	return cmd
+}
+
+// writeInertJSON writes v as indented JSON whose bytes cannot drive a
+// terminal: encoding/json already escapes C0 controls, and the C1 controls
+// and bidirectional overrides it leaves raw are written as \u escapes too.
+// The data is the same for a JSON reader.
+func writeInertJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	out.Grow(len(b) + 1)
+	for _, r := range string(b) {
+		if r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c || r == 0xfeff {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	out.WriteByte('\n')
+	_, err = io.WriteString(w, out.String())
+	return err
 }
 
 // writeAnalysis prints the findings for a person. Every evidence string

@@ -262,3 +262,56 @@ func goldenNotes(t *testing.T, name string, got []byte) {
 		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
 	}
 }
+
+// TestHostileCaseRendersInert imports the hostile fixtures (a THREAT line
+// and a Stratum capture carrying escape sequences, C1 controls, bidi
+// overrides, markdown links, HTML and backticks) and checks every output
+// of analyze and export: no control byte reaches the terminal or the
+// notes, no link or HTML forms, and the hostile hosts appear defanged only.
+func TestHostileCaseRendersInert(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "hostile")
+	db := filepath.Join(t.TempDir(), "hostile.db")
+	q := importInto(t, db, filepath.Join(dir, "hostile-threat.log"), filepath.Join(dir, "hostile-stratum.pcap"))
+	if len(q) != 1 || q[0].Captures != 1 {
+		t.Fatalf("queue %+v", q)
+	}
+	id := q[0].Alert.ID
+	raw := []string{"\x1b", "\x07", "\u009b", "\u202e"}
+	outputs := map[string]string{}
+	for name, args := range map[string][]string{
+		"analyze":        {"analyze", id},
+		"analyze --json": {"analyze", id, "--json"},
+		"export":         {"export", id},
+		"export --json":  {"export", id, "--json"},
+	} {
+		out, errs, code := cli(t, db, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", name, code, errs)
+		}
+		outputs[name] = out
+		for _, r := range raw {
+			if strings.Contains(out, r) || strings.Contains(errs, r) {
+				t.Errorf("%s writes the raw control %q", name, r)
+			}
+		}
+	}
+	var an analyzeOut
+	if err := json.Unmarshal([]byte(outputs["analyze --json"]), &an); err != nil || len(an.Steps) != 5 {
+		t.Fatalf("analyze --json: %v", err)
+	}
+	if st := an.Steps[4]; st.Status != "supports" {
+		t.Errorf("the hostile session is still a mining session: stratum %s %q", st.Status, st.Summary)
+	}
+	md := outputs["export"]
+	for _, bad := range []string{"](http", "<img", "<script", "http://", "https://", "evil.example", "198.51.100.66"} {
+		if strings.Contains(md, bad) {
+			i := strings.Index(md, bad)
+			t.Errorf("notes contain %q: …%s…", bad, md[max(0, i-80):min(len(md), i+80)])
+		}
+	}
+	for _, want := range []string{"evil[.]example", "198.51.100[.]66"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("notes lack the defanged %q", want)
+		}
+	}
+}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,10 +41,11 @@ The store is opened read-only.`,
 			}
 			body := []byte(doc.Markdown)
 			if asJSON {
-				if body, err = json.MarshalIndent(doc, "", "  "); err != nil {
+				var buf bytes.Buffer
+				if err := writeInertJSON(&buf, doc); err != nil {
 					return err
 				}
-				body = append(body, '\n')
+				body = buf.Bytes()
 			}
 			if out == "" || out == "-" {
 				_, err = a.stdout.Write(body)
