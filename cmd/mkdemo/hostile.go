@@ -13,8 +13,13 @@ import (
 
 // hostilePayload strings together every trick: OSC 0 retitle, CSI clear
 // screen, SGR red, a C1 CSI (U+009B, bytes c2 9b), a right-to-left
-// override (U+202E), a raw BEL, a markdown link, HTML and backticks.
-const hostilePayload = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\u009b31m\u202e\x07[click](http://evil.example/x)<img src=x onerror=alert(1)>`rm -rf ~`"
+// override (U+202E), a raw BEL, a markdown link, HTML, backticks and table
+// pipes.
+const hostilePayload = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\u009b31m\u202e\x07[click](http://evil.example/x)<img src=x onerror=alert(1)>`rm -rf ~`| x |"
+
+// hostileLines is JSON-only (a log line cannot hold it): line breaks that
+// would start a markdown heading or table row in the notes.
+const hostileLines = "\r\n# injected heading\n| forged | row |\n"
 
 var (
 	hostileClient = ip("10.66.6.6")
@@ -49,7 +54,7 @@ func jsonEscape(s string) string {
 // one pool line that is not JSON at all and carries every byte raw.
 func hostileStratum(rpcID, seed string) (client, server []string) {
 	p := hostilePayload
-	login := `{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":` + jsonEscape("4"+p+"WALLET") +
+	login := `{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":` + jsonEscape("4"+p+hostileLines+"WALLET") +
 		`,"pass":` + jsonEscape("x"+p) + `,"agent":` + jsonEscape("XMRig/6.21.0 "+p) +
 		`,"rigid":"` + "\u202erig\u009b2J" + `","algo":["rx/0"]}}` + "\n"
 	jobID := jsonEscape("job" + p)
@@ -129,7 +134,8 @@ const hostileReadme = "# Hostile fixtures\n\n" +
 	"output and export must show them through investigate/textsafe.\n\n" +
 	"The payload, in every field below: OSC 0 retitle `ESC ]0;pwned BEL`, CSI clear `ESC [2J`, colour\n" +
 	"`ESC [31m`, a C1 CSI (U+009B, bytes `c2 9b`), a right-to-left override (U+202E), a raw BEL, a markdown\n" +
-	"link `[click](http://evil.example/x)`, HTML `<img src=x onerror=alert(1)>` and backticks.\n\n" +
+	"link `[click](http://evil.example/x)`, HTML `<img src=x onerror=alert(1)>`, backticks and `| x |` table pipes;\n" +
+	"in the Stratum login also JSON-escaped CR/LF starting a markdown heading and a forged table row.\n\n" +
 	"| file | what | for |\n|---|---|---|\n" +
 	"| hostile-stratum.pcap | 10.66.6.6 → 198.51.100.66:3333: an XMRig-style session whose login, pass, agent, rigid, job_id, a reject message and a `client.reconnect` host carry the payload as JSON `\\u001b` escapes (rigid: raw U+202E/U+009B); a non-JSON `MOTD` line from the pool and an HTTP exchange on port 80 carry it as raw bytes; a DNS answer for a name holding raw ESC/BEL and U+202E | capture analysis, Stratum view, strings, follow-stream, `pcap --json` |\n" +
 	"| hostile-threat.log | one PAN-OS THREAT line (121 fields, ISO 8601 header) for the same pair and session, threat name, URL, source user and user agent fields quoted CSV holding the payload raw | import, queue, alert header, case notes, `list --json` |\n\n" +

@@ -20,7 +20,7 @@ const hostileDir = "../../testdata/hostile"
 
 // The raw pieces every hostile file must carry.
 var hostileRaw = []string{"\x1b]0;pwned\x07", "\x1b[2J", "\x1b[31m", "\xc2\x9b", "\xe2\x80\xae",
-	"[click](http://evil.example/x)", "<img src=x onerror=alert(1)>", "`rm -rf ~`"}
+	"[click](http://evil.example/x)", "<img src=x onerror=alert(1)>", "`rm -rf ~`", "| x |"}
 
 func TestCommittedHostileMatchesGenerator(t *testing.T) {
 	for name, data := range hostileFiles() {
@@ -102,6 +102,9 @@ func TestHostileStratumDecodesToControlCharacters(t *testing.T) {
 		if !strings.Contains(v, hostilePayload) {
 			t.Errorf("%s %q does not decode to the payload", field, v)
 		}
+	}
+	if !strings.Contains(s.Login, hostileLines) {
+		t.Errorf("login %q lacks the decoded line breaks", s.Login)
 	}
 	if len(s.JobIDs) == 0 || !strings.Contains(s.JobIDs[0], "\x1b[2J") {
 		t.Errorf("job ids %q", s.JobIDs)
