@@ -192,7 +192,7 @@ func follow(cur, off, h int) int {
 
 // addrWidth is the width of the address columns: roomy when there is
 // room, enough for IPv4 pairs at 80 columns.
-func (p *capturePane) addrWidth() int { return clampInt(p.width-48, 28, 48) }
+func (p *capturePane) addrWidth() int { return clampInt(p.width-44, 28, 48) }
 
 // rebuild renders the rows of the current sub-view.
 func (p *capturePane) rebuild() {
@@ -210,14 +210,14 @@ func (p *capturePane) rebuild() {
 			if cv.SNI != "" {
 				app += " sni=" + cv.SNI
 			}
-			p.rows = append(p.rows, listRow{key: i, style: t.Text, text: fmt.Sprintf("%-4s %s %7d %9s %9s  %s  %-8s %s",
+			p.rows = append(p.rows, listRow{key: i, style: t.Text, text: fmt.Sprintf("%-4s %s %6d %7s %7s %s %-5s %s",
 				safe(cv.Proto), fit(cv.Client+" → "+cv.Server, aw), cv.Packets, humanBytes(float64(cv.BytesToServer)),
 				humanBytes(float64(cv.BytesToClient)), cv.Start.UTC().Format("15:04:05"), shortDuration(cv.End.Sub(cv.Start)), safe(app))})
 		}
 	case capPackets:
 		for _, pk := range r.PacketList {
 			p.rows = append(p.rows, listRow{style: t.Text, text: fmt.Sprintf("%6d %s %s %-5s %-4s %6d  %s",
-				pk.Frame, pk.Time.UTC().Format("15:04:05.000000"), fit(pk.Src+" → "+pk.Dst, aw), safe(pk.Proto), safe(pk.Flags), pk.Length,
+				pk.Frame, pk.Time.UTC().Format("15:04:05.000"), fit(pk.Src+" → "+pk.Dst, aw), safe(pk.Proto), safe(pk.Flags), pk.Length,
 				safe(strings.Join(pk.Layers, "/")+" "+pk.Info))})
 		}
 	case capStrings:
@@ -308,7 +308,7 @@ func (p *capturePane) subHeader() string {
 	case capConversations:
 		return t.Label.Render(fmt.Sprintf("%-4s %s %7s %9s %9s  %-8s %-8s %s", "PROT", pad("CLIENT → SERVER", p.addrWidth()), "PACKETS", "→ BYTES", "← BYTES", "START", "LASTED", "APP"))
 	case capPackets:
-		return t.Label.Render(fmt.Sprintf("%6s %-15s %s %-5s %-4s %6s  %s", "FRAME", "TIME", pad("SRC → DST", p.addrWidth()), "PROTO", "FLAG", "LENGTH", "LAYERS / INFO"))
+		return t.Label.Render(fmt.Sprintf("%6s %-12s %s %-5s %-4s %6s  %s", "FRAME", "TIME", pad("SRC → DST", p.addrWidth()), "PROTO", "FLAG", "LENGTH", "LAYERS / INFO"))
 	case capStrings:
 		if p.search.Focused() || p.search.Value() != "" {
 			return clip(p.search.View()+t.Faint.Render(fmt.Sprintf("  %d matching", len(p.rows))), p.width, 1)

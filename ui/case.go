@@ -178,7 +178,8 @@ func (m caseModel) update(msg tea.Msg) (caseModel, tea.Cmd) {
 		c := m.decision.cycleCause()
 		return m, statusCmd("cause: "+string(c)+" (recorded with the next t/f/b/n)", false)
 	case key.Matches(km, k.Export):
-		return m, tea.Batch(statusCmd("exporting notes…", false), exportCmd(m.c.Svc, m.c.Opts, m.id))
+		// In sequence, so "exporting" cannot land after "written".
+		return m, tea.Sequence(statusCmd("exporting notes…", false), exportCmd(m.c.Svc, m.c.Opts, m.id))
 	default:
 		return m.updatePane(km)
 	}

@@ -69,7 +69,7 @@ func DefaultKeyMap() *KeyMap {
 		Undecided: b([]string{"u"}, "u", "undecided only"),
 
 		NextStep:  b([]string{"tab"}, "tab", "next step"),
-		PrevStep:  b([]string{"shift+tab"}, "shift+tab", "previous step"),
+		PrevStep:  b([]string{"shift+tab"}, "shift+tab", "prev step"),
 		Step:      b([]string{"1", "2", "3", "4", "5", "6", "7"}, "1…7", "go to step"),
 		TruePos:   b([]string{"t"}, "t", "true positive"),
 		FalsePos:  b([]string{"f"}, "f", "false positive"),
@@ -77,9 +77,9 @@ func DefaultKeyMap() *KeyMap {
 		NeedsInfo: b([]string{"n"}, "n", "needs information"),
 		Cause:     b([]string{"c"}, "c", "cause"),
 		Export:    b([]string{"e"}, "e", "export notes"),
-		PrevView:  b([]string{"h", "left"}, "←/h", "previous view"),
+		PrevView:  b([]string{"h", "left"}, "←/h", "prev view"),
 		NextView:  b([]string{"l", "right"}, "→/l", "next view"),
-		PrevItem:  b([]string{"["}, "[", "previous capture/session"),
+		PrevItem:  b([]string{"["}, "[", "prev capture/session"),
 		NextItem:  b([]string{"]"}, "]", "next capture/session"),
 		Toggle:    b([]string{" "}, "space", "toggle item"),
 
@@ -125,12 +125,11 @@ func (k *KeyMap) groups(s scope) [][]key.Binding {
 			k.global(),
 		}
 	case scopeCase:
+		// Three columns, so the full help fits 80 columns.
 		return [][]key.Binding{
-			{k.NextStep, k.PrevStep, k.Step, k.Up, k.Down},
-			{k.TruePos, k.FalsePos, k.Benign, k.NeedsInfo, k.Cause, k.Export},
+			{k.NextStep, k.PrevStep, k.Step, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			append([]key.Binding{k.TruePos, k.FalsePos, k.Benign, k.NeedsInfo, k.Cause, k.Export}, k.global()...),
 			{k.PrevView, k.NextView, k.PrevItem, k.NextItem, k.Open, k.Toggle, k.Filter},
-			{k.PageUp, k.PageDown, k.Top, k.Bottom},
-			k.global(),
 		}
 	default:
 		return [][]key.Binding{{k.Accept, k.Cancel, k.ForceQuit}}

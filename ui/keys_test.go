@@ -48,15 +48,21 @@ func TestKeyMapDesignTable(t *testing.T) {
 	}
 }
 
-// Every binding of the case and queue scopes appears in the full help.
+// Every binding of the queue and case scopes appears in the full help,
+// even at 80 columns.
 func TestHelpListsEveryScopeBinding(t *testing.T) {
-	m := newTestModel(t, NewFixtureService(8), 200, 60)
-	m = keys(m, "?")
-	v := m.View()
-	for _, g := range m.c.Keys.groups(scopeQueue) {
-		for _, b := range g {
-			if !contains(v, b.Help().Desc) {
-				t.Errorf("full help lacks %q", b.Help().Desc)
+	for _, sc := range []struct {
+		s    scope
+		keys []string
+	}{{scopeQueue, []string{"?"}}, {scopeCase, []string{"enter", "?"}}} {
+		m := newTestModel(t, NewFixtureService(8), 80, 24)
+		m = keys(m, sc.keys...)
+		v := m.View()
+		for _, g := range m.c.Keys.groups(sc.s) {
+			for _, b := range g {
+				if !contains(v, b.Help().Key+" ") || !contains(v, b.Help().Desc) {
+					t.Errorf("%s: full help lacks %q %q", sc.s, b.Help().Key, b.Help().Desc)
+				}
 			}
 		}
 	}

@@ -217,10 +217,10 @@ type column struct {
 func (q *queueModel) columns() []column {
 	t := q.c.Theme
 	wide, xwide := q.width >= 120, q.width >= 140
-	timeFmt, timeW, ageW, pairW, sevW, dispW := "01-02 15:04", 11, 4, 28, 4, 10
-	dispTitle := "DECISION"
+	timeFmt, timeW, ageW, pairW, sevW, evW, dispW := "01-02 15:04", 11, 4, 32, 4, 5, 9
+	dispTitle, evTitle := "DECISION", "EVID"
 	if wide {
-		dispTitle = "DISPOSITION"
+		dispTitle, evTitle, evW = "DISPOSITION", "FLW/CAP", 7
 		timeFmt, timeW, ageW, pairW, sevW, dispW = "01-02 15:04:05", 14, 5, 34, 8, 14
 	}
 	cols := []column{
@@ -253,7 +253,7 @@ func (q *queueModel) columns() []column {
 		cols = append(cols, column{"ACTION", 10, func(q *queueModel, r *casework.AlertRecord) (string, lipgloss.Style) { return r.Alert.Action, t.Row }})
 	}
 	cols = append(cols,
-		column{"FLW/CAP", 7, func(q *queueModel, r *casework.AlertRecord) (string, lipgloss.Style) {
+		column{evTitle, evW, func(q *queueModel, r *casework.AlertRecord) (string, lipgloss.Style) {
 			return fmt.Sprintf("%d/%d", r.Flows, r.Captures), t.Row
 		}},
 		column{dispTitle, dispW, func(q *queueModel, r *casework.AlertRecord) (string, lipgloss.Style) {
@@ -379,6 +379,8 @@ func shortWord(s string) string {
 		return "TP"
 	case string(casework.FalsePositive):
 		return "FP"
+	case string(casework.NeedsInfo):
+		return "need-info"
 	}
 	return s
 }
