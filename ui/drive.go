@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -37,8 +38,17 @@ func settle(m Model, msg tea.Msg, wait time.Duration, depth int) Model {
 	case tea.QuitMsg:
 		return m
 	}
-	if fmt.Sprintf("%T", msg) == "cursor.initialBlinkMsg" {
+	switch fmt.Sprintf("%T", msg) {
+	case "cursor.initialBlinkMsg":
 		return m // the cursor's blink timer would only slow the script
+	case "tea.sequenceMsg": // tea.Sequence: run the commands in order
+		v := reflect.ValueOf(msg)
+		for i := 0; i < v.Len(); i++ {
+			if c, ok := v.Index(i).Interface().(tea.Cmd); ok {
+				m = settle(m, runCmd(c, wait), wait, depth+1)
+			}
+		}
+		return m
 	}
 	next, cmd := m.Update(msg)
 	m = next.(Model)
