@@ -14,7 +14,6 @@ import (
 	"github.com/minertriage/minertriage/investigate/casework"
 	"github.com/minertriage/minertriage/investigate/intel"
 	"github.com/minertriage/minertriage/investigate/textsafe"
-	"github.com/minertriage/minertriage/store"
 )
 
 // caseFlags are the intelligence inputs of analyze and export.
@@ -66,17 +65,10 @@ func (a *app) analystName() string {
 }
 
 // openCase opens the store (read-only for commands that only read, so
-// they work beside an open workbench) and a casework service over it.
+// they may run beside one another) and a casework service over it with
+// the given options.
 func (a *app) openCase(readOnly bool, opts casework.Options) (*casework.Service, func(), error) {
-	path := a.storePath
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, nil, err
-		}
-		path = p
-	}
-	st, err := store.Open(path, store.Options{ReadOnly: readOnly})
+	st, err := a.openStore(readOnly)
 	if err != nil {
 		return nil, nil, err
 	}

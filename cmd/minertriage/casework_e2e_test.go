@@ -315,3 +315,42 @@ func TestHostileCaseRendersInert(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoListStats(t *testing.T) {
+	db, _ := demoStore(t)
+	for _, args := range [][]string{
+		{"decide", demoClear, "--disposition", "true-positive", "--cause", "public-app-exploitation"},
+		{"decide", demoBlocked, "--disposition", "true-positive"},
+		{"decide", demoAuth, "--disposition", "needs-info"},
+		{"decide", demoAuth, "--disposition", "benign"}, // counts by the latest
+		{"decide", demoFalse, "--disposition", "false-positive"},
+	} {
+		if _, e, c := cli(t, db, args...); c != 0 {
+			t.Fatalf("%v: %s", args, e)
+		}
+	}
+	out, e, c := cli(t, db, "list", "--stats", "--json")
+	if c != 0 {
+		t.Fatalf("list --stats --json: exit %d %s", c, e)
+	}
+	var got struct {
+		Signatures []casework.SignatureStats `json:"signatures"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Signatures) != 2 {
+		t.Fatalf("signatures %+v", got.Signatures)
+	}
+	x, j := got.Signatures[0], got.Signatures[1]
+	if x.ThreatID != 85886 || x.Alerts != 9 || x.Decided != 3 || x.TruePositives != 2 || x.TPRate < 0.66 || x.TPRate > 0.67 {
+		t.Errorf("XMRig signature %+v", x)
+	}
+	if j.ThreatID != 86331 || j.Alerts != 1 || j.Decided != 1 || j.TruePositives != 0 || j.TPRate != 0 {
+		t.Errorf("JSON-RPC signature %+v", j)
+	}
+	text, _, c := cli(t, db, "list", "--stats")
+	if c != 0 || !strings.Contains(text, "XMRig Miner Command and Control Traffic Detection(85886)") || !strings.Contains(text, "67%") || !strings.Contains(text, "all signatures") {
+		t.Errorf("list --stats:\n%s", text)
+	}
+}

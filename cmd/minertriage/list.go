@@ -19,6 +19,7 @@ import (
 type listOptions struct {
 	asJSON    bool
 	undecided bool
+	stats     bool // per-signature decision counts (liststats.go)
 }
 
 func newListCmd(a *app) *cobra.Command {
@@ -38,6 +39,7 @@ run while the workbench or an import holds the store.`,
 	}
 	cmd.Flags().BoolVar(&o.asJSON, "json", false, `print {"alerts": […]} as JSON`)
 	cmd.Flags().BoolVar(&o.undecided, "undecided", false, "only alerts without a decision")
+	cmd.Flags().BoolVar(&o.stats, "stats", false, "per threat signature: alerts, decided, true positives and their share")
 	return cmd
 }
 
@@ -47,6 +49,9 @@ func (a *app) runList(o listOptions) error {
 		return err
 	}
 	defer st.Close()
+	if o.stats {
+		return a.writeStats(a.service(st), o.asJSON)
+	}
 	recs, err := a.service(st).Queue()
 	if err != nil {
 		return err
