@@ -70,6 +70,13 @@ func captureCacheKey(sha string) string {
 // analyseCapture returns the cached analysis or runs capture.Analyze.
 func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef) (*capture.Result, error) {
 	key := captureCacheKey(ref.SHA256)
+	copts := capture.Options{Total: ref.Size}
+	if s.opts.CaptureDetail {
+		// The workbench's packet list and follow-stream; cached apart so
+		// the CLI's smaller result is never served to it, nor it to the CLI.
+		copts.MaxPackets, copts.MaxStreamBytes = 10000, 256<<10
+		key += "/detail"
+	}
 	if b, ok, err := s.repo.CacheGet(key); err == nil && ok {
 		var res capture.Result
 		if json.Unmarshal(b, &res) == nil {
@@ -81,7 +88,7 @@ func (s *Service) analyseCapture(ctx context.Context, ref CaptureRef) (*capture.
 		return nil, err
 	}
 	defer rc.Close()
-	res, err := capture.Analyze(ctx, rc, capture.Options{Total: ref.Size})
+	res, err := capture.Analyze(ctx, rc, copts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ref.Name, err)
 	}

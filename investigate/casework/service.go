@@ -24,6 +24,10 @@ type Options struct {
 	Pools *intel.PoolList
 	// Owners maps addresses to their owners (an iptoasn table); optional.
 	Owners *intel.Owners
+	// CaptureDetail keeps each capture's packet list and reassembled
+	// streams in the analysis (the workbench's capture pane); off for the
+	// command line, whose JSON stays small.
+	CaptureDetail bool
 }
 
 // Service is the analyst's workflow over a Repository. The CLI and the
