@@ -1,6 +1,17 @@
 // Package ingest detects the format of an evidence file by its content and
 // streams its records (alerts, flows, captures) into a Sink in one
 // transaction: a file loads whole or not at all.
+//
+// Formats (Detect): PAN-OS THREAT/TRAFFIC syslog CSV, bare or behind a BSD,
+// ISO 8601 or RFC 5424 header, 6.x–11.x field counts, parsed by index;
+// the PAN-OS web-UI CSV export, columns by header name; Suricata EVE JSON
+// (alert and flow events); Zeek conn.log as TSV or JSON; nfdump CSV 1.6,
+// 1.7 and csv-fast; pcap and pcapng. Any of them may be gzip-compressed.
+//
+// Times are stored in UTC. Log times written without a zone (PAN-OS
+// Generated Time, nfdump) are read in the zone the line itself gives (the
+// PAN-OS High Resolution Timestamp, else an ISO 8601 / RFC 5424 syslog
+// header) and otherwise taken as UTC.
 package ingest
 
 import (
