@@ -45,7 +45,7 @@ func (a *app) runWorkbench(ctx context.Context, demoCase bool) error {
 			return err
 		}
 		defer st.Close()
-		svc = a.service(st)
+		svc = casework.NewService(st, casework.Options{Analyst: a.analystName(), CaptureDetail: true})
 	}
 	if os.Getenv("DEBUG") != "" {
 		// The TUI owns stdout: debug logs go to a file.
@@ -90,7 +90,7 @@ func (a *app) openDemo() (*demoCase, error) {
 		d.close()
 		return nil, err
 	}
-	d.svc = casework.NewService(d.st, casework.Options{Analyst: a.analystName(), Authorized: allow})
+	d.svc = casework.NewService(d.st, casework.Options{Analyst: a.analystName(), Authorized: allow, CaptureDetail: true})
 	return d, nil
 }
 
