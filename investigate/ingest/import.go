@@ -100,6 +100,8 @@ func ImportFile(ctx context.Context, path string, sink Sink, opts Options) (Summ
 	}
 	if err := parseFile(ctx, f, path, meta, gz, tx, opts, &sum); err != nil {
 		_ = tx.Rollback()
+		// Nothing of the file was kept, whatever had been put so far.
+		sum.Stored, sum.Duplicates, sum.Alerts, sum.Flows, sum.Captures = 0, 0, 0, 0, 0
 		if ctx.Err() != nil {
 			return sum, ctx.Err()
 		}

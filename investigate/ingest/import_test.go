@@ -35,7 +35,10 @@ func TestMalformedSamplesStoreNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		s := newFakeSink()
-		_, err := ImportFile(context.Background(), sample(c.file), s, Options{All: true})
+		sum, err := ImportFile(context.Background(), sample(c.file), s, Options{All: true})
+		if sum.Stored != 0 || sum.Alerts != 0 || sum.Flows != 0 || sum.Errors != 1 {
+			t.Errorf("%s: failed import's summary claims records: %+v", c.file, sum)
+		}
 		if err == nil {
 			t.Errorf("%s: imported without error", c.file)
 			continue
