@@ -306,9 +306,9 @@ func (p *capturePane) subHeader() string {
 	r := p.result()
 	switch p.view {
 	case capConversations:
-		return t.Label.Render("  " + fmt.Sprintf("%-4s %s %6s %7s %7s %-8s %-5s %s", "PROT", pad("CLIENT → SERVER", p.addrWidth()), "PKTS", "→ BYTES", "← BYTES", "START", "FOR", "APP")))
+		return t.Label.Render("  " + fmt.Sprintf("%-4s %s %6s %7s %7s %-8s %-5s %s", "PROT", pad("CLIENT → SERVER", p.addrWidth()), "PKTS", "→ BYTES", "← BYTES", "START", "FOR", "APP"))
 	case capPackets:
-		return t.Label.Render("  " + fmt.Sprintf("%6s %-12s %s %-5s %-4s %6s  %s", "FRAME", "TIME", pad("SRC → DST", p.addrWidth()), "PROTO", "FLAG", "LENGTH", "LAYERS / INFO")))
+		return t.Label.Render("  " + fmt.Sprintf("%6s %-12s %s %-5s %-4s %6s  %s", "FRAME", "TIME", pad("SRC → DST", p.addrWidth()), "PROTO", "FLAG", "LENGTH", "LAYERS / INFO"))
 	case capStrings:
 		if p.search.Focused() || p.search.Value() != "" {
 			return clip(p.search.View()+t.Faint.Render(fmt.Sprintf("  %d matching", len(p.rows))), p.width, 1)
