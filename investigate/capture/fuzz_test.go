@@ -44,7 +44,7 @@ type collect struct {
 }
 
 func (c *collect) deliver(data []byte, _ int, _ time.Time) { c.out = append(c.out, data...) }
-func (c *collect) gap()                                     { c.gaps++ }
+func (c *collect) gap()                                    { c.gaps++ }
 
 // FuzzReassembler sends a stream as arbitrary segments (any order, any
 // overlap, repeats) followed by one segment with the whole stream: unless a
