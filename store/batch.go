@@ -2,6 +2,8 @@ package store
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,6 +25,7 @@ type batch struct {
 }
 
 type batchEnt struct {
+	pfx  uint64 // the key's first 8 bytes, big-endian: most comparisons end here
 	k, v span
 }
 
@@ -49,7 +52,9 @@ func (a *arena) get(s span) []byte {
 
 // add copies k and v into the batch and returns the entry's index.
 func (b *batch) add(k, v []byte) int {
-	b.ents = append(b.ents, batchEnt{k: b.keys.add(k), v: b.vals.add(v)})
+	var p [8]byte
+	copy(p[:], k)
+	b.ents = append(b.ents, batchEnt{pfx: binary.BigEndian.Uint64(p[:]), k: b.keys.add(k), v: b.vals.add(v)})
 	return len(b.ents) - 1
 }
 
@@ -71,7 +76,12 @@ func (b *batch) flush(bk *bolt.Bucket, fill float64) error {
 	if len(b.ents) == 0 {
 		return nil
 	}
-	slices.SortFunc(b.ents, func(x, y batchEnt) int { return bytes.Compare(b.key(x), b.key(y)) })
+	slices.SortFunc(b.ents, func(x, y batchEnt) int {
+		if x.pfx != y.pfx {
+			return cmp.Compare(x.pfx, y.pfx)
+		}
+		return bytes.Compare(b.key(x), b.key(y))
+	})
 	if fill > 0 {
 		bk.FillPercent = fill
 	}

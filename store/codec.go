@@ -41,8 +41,27 @@ func (e *enc) addr(a netip.Addr) {
 
 // dec reads what enc wrote; the first error sticks.
 type dec struct {
-	b   []byte
-	err error
+	b      []byte
+	err    error
+	intern map[string]string // optional: shares repeated strings across records
+}
+
+// istr is str for fields that repeat across records (threat names, zones,
+// severities): with an intern table, 100,000 alerts share a few strings
+// instead of allocating a million.
+func (d *dec) istr() string {
+	p := d.raw()
+	if d.intern == nil {
+		return string(p)
+	}
+	if s, ok := d.intern[string(p)]; ok {
+		return s
+	}
+	s := string(p)
+	if len(d.intern) < 1<<16 {
+		d.intern[s] = s
+	}
+	return s
 }
 
 func (d *dec) fail() { d.err = errCorrupt; d.b = nil }
@@ -134,8 +153,8 @@ func appendFlowValue(dst []byte, f *flow.Flow, d *dict) ([]byte, error) {
 	e.u8(flags)
 	e.u16(f.SrcPort)
 	e.u16(f.DstPort)
-	for _, s := range []string{f.Proto, f.App, f.Action, f.EndReason, f.Serial, f.Source, f.File} {
-		id, err := d.id(s)
+	for i, s := range []string{f.Proto, f.App, f.Action, f.EndReason, f.Serial, f.Source, f.File} {
+		id, err := d.idAt(i, s)
 		if err != nil {
 			return nil, err
 		}
@@ -225,40 +244,40 @@ func appendAlertValue(dst []byte, a *alert.Alert) []byte {
 	return e.b
 }
 
-// decodeAlert inverts appendAlertValue.
-func decodeAlert(v []byte, a *alert.Alert) error {
-	d := dec{b: v}
+// decodeAlert inverts appendAlertValue; intern may be nil.
+func decodeAlert(v []byte, a *alert.Alert, intern map[string]string) error {
+	d := dec{b: v, intern: intern}
 	if d.u8() != alertCodecV1 {
 		return errCorrupt
 	}
 	*a = alert.Alert{}
 	a.ID = d.str()
-	a.Source = d.str()
+	a.Source = d.istr()
 	a.Time = d.time()
 	a.Src = d.addr()
 	a.Dst = d.addr()
 	a.SrcPort = d.u16()
 	a.DstPort = d.u16()
-	a.Proto = d.str()
+	a.Proto = d.istr()
 	a.NATSrc = d.addr()
 	a.NATDst = d.addr()
 	a.NATSrcPort = d.u16()
 	a.NATDstPort = d.u16()
-	a.App = d.str()
-	a.Threat = d.str()
+	a.App = d.istr()
+	a.Threat = d.istr()
 	a.ThreatID = d.sv()
 	for _, p := range []*string{&a.Category, &a.Subtype, &a.Severity, &a.Action, &a.Direction,
 		&a.URL, &a.Rule, &a.SrcUser, &a.SrcZone, &a.DstZone, &a.Device, &a.Serial} {
-		*p = d.str()
+		*p = d.istr()
 	}
 	a.SessionID = d.uv()
 	a.Sequence = d.uv()
 	a.Repeat = int(d.sv())
 	for _, p := range []*string{&a.PCAPID, &a.SrcLoc, &a.DstLoc} {
-		*p = d.str()
+		*p = d.istr()
 	}
 	a.Payload = d.bytes()
-	a.File = d.str()
+	a.File = d.istr()
 	a.Line = int(d.sv())
 	return d.err
 }

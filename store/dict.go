@@ -17,7 +17,11 @@ import (
 type dict struct {
 	names []string
 	ids   map[string]uint64 // built on first use by a writer
-	b     *bolt.Bucket      // set for a writer
+	last  [8]struct {       // per field: the last string and its id (logs repeat)
+		s  string
+		id uint64
+	}
+	b *bolt.Bucket // set for a writer
 }
 
 var bStrings = []byte("strings")
@@ -64,6 +68,18 @@ func (d *dict) id(s string) (uint64, error) {
 	d.names = append(d.names, s)
 	d.ids[s] = id
 	return id, nil
+}
+
+// idAt is id with a one-entry cache for field slot.
+func (d *dict) idAt(slot int, s string) (uint64, error) {
+	if c := &d.last[slot]; c.s == s && (c.id != 0 || s == "") {
+		return c.id, nil
+	}
+	id, err := d.id(s)
+	if err == nil {
+		d.last[slot].s, d.last[slot].id = s, id
+	}
+	return id, err
 }
 
 // name returns the string numbered id, or "" and false.

@@ -52,8 +52,7 @@ func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
 		flowSeen:  map[uint64]uint32{},
 		alertSeen: map[string]struct{}{},
 		capSeen:   map[string]struct{}{},
-		pairDelta: map[string]uint64{},
-		dstPairs:  map[string]struct{}{},
+		pairs:     map[string]pairAcc{},
 	}, nil
 }
 
@@ -76,7 +75,7 @@ type importTx struct {
 	flowExtra map[string]struct{} // pending keys whose hash collided
 	alertSeen map[string]struct{}
 	capSeen   map[string]struct{}
-	pairDelta map[string]uint64 // pair key → flows added
+	pairs     map[string]pairAcc // pair key → what this file adds
 
 	kbuf, vbuf []byte
 }
@@ -146,12 +145,10 @@ func (t *importTx) PutFlow(f *flow.Flow) (bool, error) {
 	t.flows.add(k, t.vbuf)
 
 	pl := pairLen(k)
-	t.pairDelta[string(k[:pl])]++
-	d := appendAddr(t.vbuf[:0], f.Dst)
-	d = appendAddr(d, f.Src)
-	if _, ok := t.dstPairs[string(d)]; !ok {
-		t.dstPairs[string(d)] = struct{}{}
-	}
+	acc := t.pairs[string(k[:pl])]
+	acc.n++
+	acc.dirs |= 1 << (v[1] & flowReversed) // bit 0: low → high address, bit 1: high → low
+	t.pairs[string(k[:pl])] = acc
 	if f.Serial != "" && f.SessionID != 0 {
 		t.bySess.add(sessRecord(k, pl), nil)
 	}
@@ -196,10 +193,7 @@ func (t *importTx) write(sum ingest.Summary) error {
 	if err := flushSessions(&t.bySess, tx.Bucket(bFlowsBySess)); err != nil {
 		return err
 	}
-	if err := putKeys(tx.Bucket(bFlowsByDst), t.dstPairs); err != nil {
-		return err
-	}
-	if err := t.writePairCounts(); err != nil {
+	if err := t.writePairs(); err != nil {
 		return err
 	}
 	if sum.File == "" {
@@ -226,24 +220,41 @@ func (t *importTx) write(sum ingest.Summary) error {
 	return tx.Bucket(bFiles).Put([]byte(t.meta.SHA256), u64(seq))
 }
 
-// writePairCounts adds this file's flows to the per-pair counters.
-func (t *importTx) writePairCounts() error {
-	b := t.tx.Bucket(bPairCounts)
-	keys := make([]string, 0, len(t.pairDelta))
-	for k := range t.pairDelta {
+// pairAcc is what one file adds to a host pair: flows, and in which
+// directions (for flows_by_dst).
+type pairAcc struct {
+	n    uint64
+	dirs uint8
+}
+
+// writePairs adds this file's flows to the per-pair counters and records
+// each (destination, source) in flows_by_dst.
+func (t *importTx) writePairs() error {
+	counts := t.tx.Bucket(bPairCounts)
+	keys := make([]string, 0, len(t.pairs))
+	for k := range t.pairs {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	dst := map[string]struct{}{}
 	for _, k := range keys {
-		n := t.pairDelta[k]
-		if old := b.Get([]byte(k)); len(old) == 8 {
+		acc := t.pairs[k]
+		n := acc.n
+		if old := counts.Get([]byte(k)); len(old) == 8 {
 			n += beU64(old)
 		}
-		if err := b.Put([]byte(k), u64(n)); err != nil {
+		if err := counts.Put([]byte(k), u64(n)); err != nil {
 			return err
 		}
+		lo, hi := pairAddrs([]byte(k))
+		if acc.dirs&1 != 0 {
+			dst[string(appendAddr(appendAddr(nil, hi), lo))] = struct{}{}
+		}
+		if acc.dirs&2 != 0 {
+			dst[string(appendAddr(appendAddr(nil, lo), hi))] = struct{}{}
+		}
 	}
-	return nil
+	return putKeys(t.tx.Bucket(bFlowsByDst), dst)
 }
 
 // putKeys adds a set of value-less keys, sorted.

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,28 +35,37 @@ func sessRecord(fk []byte, pl int) []byte {
 const sessBucketLen = 2
 
 // flushSessions appends the records of b to their group values in bk.
+// Order inside a group does not matter, so records are bucketed by their
+// first two bytes (a counting pass, no sort).
 func flushSessions(b *batch, bk *bolt.Bucket) error {
 	if b.len() == 0 {
 		return nil
 	}
-	slices.SortFunc(b.ents, func(x, y batchEnt) int { return bytes.Compare(b.key(x), b.key(y)) })
-	for i := 0; i < len(b.ents); {
-		prefix := b.keyAt(i)[:sessBucketLen]
-		j, n := i, 0
-		for ; j < len(b.ents) && bytes.HasPrefix(b.keyAt(j), prefix); j++ {
-			n += len(b.keyAt(j))
+	sizes := make([]int, 1<<16)
+	for _, e := range b.ents {
+		sizes[e.pfx>>48] += int(e.k.n)
+	}
+	vals := make([][]byte, 1<<16)
+	for _, e := range b.ents {
+		g := e.pfx >> 48
+		if vals[g] == nil {
+			vals[g] = make([]byte, 0, sizes[g])
 		}
-		old := bk.Get(prefix)
-		val := make([]byte, 0, len(old)+n)
-		val = append(val, old...)
-		for ; i < j; i++ {
-			val = append(val, b.keyAt(i)...)
+		vals[g] = append(vals[g], b.key(e)...)
+	}
+	*b = batch{} // copied into vals
+	for g, v := range vals {
+		if v == nil {
+			continue
 		}
-		if err := bk.Put(bytes.Clone(prefix), val); err != nil {
+		key := binary.BigEndian.AppendUint16(nil, uint16(g))
+		if old := bk.Get(key); len(old) > 0 {
+			v = append(bytes.Clone(old), v...)
+		}
+		if err := bk.Put(key, v); err != nil {
 			return err
 		}
 	}
-	*b = batch{} // the values were copied into val
 	return nil
 }
 

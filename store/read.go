@@ -29,7 +29,7 @@ func getAlert(tx *bolt.Tx, id string) (alert.Alert, error) {
 	if v == nil {
 		return a, errCorrupt
 	}
-	return a, decodeAlert(v, &a)
+	return a, decodeAlert(v, &a, nil)
 }
 
 // linker computes the evidence counts of alerts inside one read
@@ -131,8 +131,9 @@ func (s *Store) Alerts() ([]casework.AlertRecord, error) {
 		out = make([]casework.AlertRecord, 0, b.Stats().KeyN)
 		c := b.Cursor()
 		var a alert.Alert
+		intern := map[string]string{}
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			if err := decodeAlert(v, &a); err != nil {
+			if err := decodeAlert(v, &a, intern); err != nil {
 				return fmt.Errorf("store %s: alert %q: %w", s.path, k[8:], err)
 			}
 			out = append(out, l.record(a))

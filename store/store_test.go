@@ -309,7 +309,7 @@ func TestCodecsKeepEveryField(t *testing.T) {
 	var a, a2 alert.Alert
 	fillAll(t, reflect.ValueOf(&a).Elem())
 	a.NATDst = netip.MustParseAddr("fd00::5")
-	if err := decodeAlert(appendAlertValue(nil, &a), &a2); err != nil || !reflect.DeepEqual(a, a2) {
+	if err := decodeAlert(appendAlertValue(nil, &a), &a2, map[string]string{}); err != nil || !reflect.DeepEqual(a, a2) {
 		t.Errorf("alert round trip (%v):\n got %+v\nwant %+v", err, a2, a)
 	}
 	var f, f2 flow.Flow
