@@ -143,6 +143,9 @@ func (m caseModel) update(msg tea.Msg) (caseModel, tea.Cmd) {
 		return m.updatePrompt(km)
 	}
 	if m.a == nil {
+		// Still analysing: only the step keys act, so a quick "enter 4"
+		// lands on the capture pane when the result arrives.
+		m.step = m.stepKey(km)
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -160,12 +163,8 @@ func (m caseModel) update(msg tea.Msg) (caseModel, tea.Cmd) {
 	}
 	k := m.c.Keys
 	switch {
-	case key.Matches(km, k.NextStep):
-		m.step = (m.step + 1) % numSteps
-	case key.Matches(km, k.PrevStep):
-		m.step = (m.step + numSteps - 1) % numSteps
-	case key.Matches(km, k.Step):
-		m.step = step(km.Runes[0] - '1')
+	case key.Matches(km, k.NextStep), key.Matches(km, k.PrevStep), key.Matches(km, k.Step):
+		m.step = m.stepKey(km)
 	case key.Matches(km, k.TruePos):
 		return m.ask(casework.TruePositive)
 	case key.Matches(km, k.FalsePos):
@@ -184,6 +183,21 @@ func (m caseModel) update(msg tea.Msg) (caseModel, tea.Cmd) {
 		return m.updatePane(km)
 	}
 	return m, nil
+}
+
+// stepKey returns the step a key moves to (the current one for other
+// keys).
+func (m *caseModel) stepKey(km tea.KeyMsg) step {
+	k := m.c.Keys
+	switch {
+	case key.Matches(km, k.NextStep):
+		return (m.step + 1) % numSteps
+	case key.Matches(km, k.PrevStep):
+		return (m.step + numSteps - 1) % numSteps
+	case key.Matches(km, k.Step):
+		return step(km.Runes[0] - '1')
+	}
+	return m.step
 }
 
 // updatePane hands a key to the pane on screen.
