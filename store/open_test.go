@@ -25,7 +25,7 @@ func TestSecondOpenTimesOutWithOneSentence(t *testing.T) {
 			t.Fatalf("read-only=%v: %v, want ErrInUse", ro, err)
 		}
 		msg := err.Error()
-		if !strings.Contains(msg, path) || !strings.Contains(msg, "in use by another minertriage") || !strings.Contains(msg, "--store") || strings.Contains(msg, "\n") {
+		if msg != "store "+path+" is in use by another minertriage (the workbench?); close it or use --store to pick another file" {
 			t.Errorf("message %q", msg)
 		}
 	}

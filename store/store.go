@@ -96,6 +96,16 @@ var ErrInUse = errors.New("store in use")
 // minertriage.
 var ErrNewerSchema = errors.New("store schema is newer than this build")
 
+// sentence is an error whose text is one complete sentence for the user
+// and which still matches its sentinel with errors.Is.
+type sentence struct {
+	msg  string
+	kind error
+}
+
+func (e *sentence) Error() string { return e.msg }
+func (e *sentence) Unwrap() error { return e.kind }
+
 // DefaultPath is $MINERTRIAGE_STORE, else minertriage/minertriage.db in the
 // XDG data directory ($XDG_DATA_HOME or ~/.local/share). The directory is
 // created.
@@ -144,8 +154,8 @@ func Open(path string, opts Options) (*Store, error) {
 	switch {
 	case v > SchemaVersion:
 		s.Close()
-		return nil, fmt.Errorf("store %s was written by a newer minertriage (schema v%d; this build reads up to v%d): %w; upgrade minertriage or use --store to pick another file",
-			path, v, SchemaVersion, ErrNewerSchema)
+		return nil, &sentence{fmt.Sprintf("store %s was written by a newer minertriage (schema v%d; this build reads up to v%d); upgrade minertriage or use --store to pick another file",
+			path, v, SchemaVersion), ErrNewerSchema}
 	case v == SchemaVersion:
 		return s, nil
 	case opts.ReadOnly:
@@ -195,7 +205,7 @@ func openDB(path string, opts Options) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, bo)
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("store %s is in use by another minertriage (the workbench?); close it or use --store to pick another file: %w", path, ErrInUse)
+		return nil, &sentence{fmt.Sprintf("store %s is in use by another minertriage (the workbench?); close it or use --store to pick another file", path), ErrInUse}
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("%s is not a minertriage store (%v); use --store to pick another file", path, err)
 	case err != nil:
