@@ -97,7 +97,7 @@ type analysis struct {
 	convs   map[convKey]*conv
 	order   []*conv
 	dns     *dnsTable
-	budget  int64
+	budget  budget
 	strRefs []strRef
 	frags   int
 	links   map[layers.LinkType]int // undecodable link types → records
@@ -109,12 +109,12 @@ type analysis struct {
 // so its "from" can be set once the client side is known.
 type strRef struct {
 	c    *conv
-	half int
+	half uint8
 }
 
 func newAnalysis(opts Options) *analysis {
 	return &analysis{opts: opts, convs: map[convKey]*conv{}, dns: newDNSTable(),
-		links: map[layers.LinkType]int{}}
+		links: map[layers.LinkType]int{}, budget: budget{limit: opts.MaxBufferBytes}}
 }
 
 // run is the per-record loop.
@@ -186,7 +186,6 @@ func (a *analysis) packet(frame int, ts time.Time, origLen int, link layers.Link
 	c, dir := a.lookup(p)
 	c.count(p, dir)
 	half := &c.halves[dir]
-	skipStrings := half.kind == kindTLS
 	if p.proto == protoUDP {
 		if (p.sport == 53 || p.dport == 53) && len(p.payload) > 0 {
 			c.dns = true
@@ -195,7 +194,9 @@ func (a *analysis) packet(frame int, ts time.Time, origLen int, link layers.Link
 	} else {
 		c.tcp(a, p, dir)
 	}
-	if !skipStrings && len(p.payload) >= a.opts.MinString {
+	// Encrypted records (and the hello, whose name is reported anyway) hold
+	// no readable strings worth the scan.
+	if half.kind != kindTLS && len(p.payload) >= a.opts.MinString {
 		a.strings(c, dir, p)
 	}
 }
@@ -209,7 +210,7 @@ func (a *analysis) strings(c *conv, dir int, p *packet) {
 	a.res.StringsTotal += eachString(p.payload, a.opts.MinString, func(run []byte) {
 		if len(a.res.Strings) < a.opts.MaxStrings {
 			a.res.Strings = append(a.res.Strings, String{Frame: p.frame, Text: textsafe.Bytes(run)})
-			a.strRefs = append(a.strRefs, strRef{c, dir})
+			a.strRefs = append(a.strRefs, strRef{c, uint8(dir)})
 		}
 	})
 }

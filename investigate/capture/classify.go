@@ -27,7 +27,11 @@ func (h *half) classify(data []byte, frame int, ts time.Time) []byte {
 	}
 	switch {
 	case looksLikeTLS(trimmed):
-		if len(trimmed) < 6 || trimmed[5] == 0x01 { // a ClientHello (or too short to tell)
+		if trimmed[0] == 0x16 && (len(trimmed) < 6 || trimmed[5] == 0x01) { // a ClientHello (or too short to tell)
+			if sni, ok := parseSNI(trimmed); ok { // whole in this segment: no copy
+				h.sawHello(sni, frame, ts)
+				return nil
+			}
 			h.hello = make([]byte, 0, 512)
 			h.gatherHello(trimmed, frame, ts)
 		} else {
@@ -64,7 +68,7 @@ func (h *half) classify(data []byte, frame int, ts time.Time) []byte {
 			h.startJSON(trimmed[i+1:])
 			return trimmed[i+1:]
 		}
-		h.probed += len(data)
+		h.probed += int32(len(data))
 		if h.probed < midstreamProbe {
 			return nil
 		}
@@ -85,9 +89,9 @@ func (h *half) startJSON(first []byte) {
 	if client < 0 {
 		switch jsonRole(first) {
 		case 1:
-			client = h.idx
+			client = int(h.idx)
 		case -1:
-			client = 1 - h.idx
+			client = 1 - int(h.idx)
 		default:
 			client = c.portClient()
 		}
@@ -113,10 +117,15 @@ func (h *half) gatherHello(data []byte, frame int, ts time.Time) {
 		h.hello, h.kind = nil, kindTLS // not a readable hello: opaque TLS
 		return
 	}
+	h.sawHello(sni, frame, ts)
+}
+
+// sawHello records a ClientHello's server name.
+func (h *half) sawHello(sni string, frame int, ts time.Time) {
 	c := h.c
 	c.sni, c.helloFrame, c.helloTime = sni, frame, ts
 	if c.synClient < 0 {
-		c.synClient = h.idx // the side sending a ClientHello opened the connection
+		c.synClient = int(h.idx) // the side sending a ClientHello opened the connection
 	}
 	h.hello, h.kind = nil, kindTLS
 }
@@ -172,7 +181,7 @@ func (c *conv) portClient() int {
 // clientIndex is the endpoint reported as the client.
 func (c *conv) clientIndex() int {
 	switch {
-	case c.tracker != nil:
+	case c.trkClient >= 0: // the tracker's orientation, fixed when it started
 		return c.trkClient
 	case c.synClient >= 0:
 		return c.synClient

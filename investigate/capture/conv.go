@@ -17,11 +17,11 @@ type convKey struct {
 
 // What a direction turned out to carry, from its first payload bytes.
 const (
-	kindUnknown = iota // nothing decided yet
-	kindJSON           // JSON-RPC, raw or in HTTP: fed to the Stratum tracker
-	kindTLS            // a TLS handshake: SNI read, the rest is opaque
-	kindHTTP           // HTTP without JSON-RPC
-	kindOther          // anything else: not reassembled further
+	kindUnknown uint8 = iota // nothing decided yet
+	kindJSON                 // JSON-RPC, raw or in HTTP: fed to the Stratum tracker
+	kindTLS                  // a TLS handshake: SNI read, the rest is opaque
+	kindHTTP                 // HTTP without JSON-RPC
+	kindOther                // anything else: not reassembled further
 )
 
 // midstreamProbe is how much of a direction that began before the capture
@@ -32,20 +32,19 @@ const midstreamProbe = 8 << 10
 // or b (halves[1]).
 type half struct {
 	c       *conv
-	idx     int
-	packets int
 	bytes   int64
-	payload int64
+	packets int32
+	probed  int32 // bytes examined while looking for a message boundary
+	idx     uint8
+	kind    uint8
 	synSeen bool
-	kind    int
-	probed  int    // bytes examined while looking for a message boundary
 	hello   []byte // ClientHello bytes gathered until the record is whole
 	reasm   reassembler
-	a       *analysis
 }
 
 // conv is one TCP or UDP conversation.
 type conv struct {
+	a          *analysis
 	key        convKey
 	halves     [2]half
 	start, end time.Time
@@ -59,6 +58,7 @@ type conv struct {
 	helloFrame int
 	helloTime  time.Time
 	tracker    *stratum.Tracker
+	session    *stratum.Session // the tracker's result, taken once at the end
 	stream     *Stream
 	streamUsed int
 }
@@ -74,11 +74,11 @@ func (a *analysis) lookup(p *packet) (*conv, int) {
 	}
 	c := a.convs[k]
 	if c == nil {
-		c = &conv{key: k, start: p.ts, firstDst: 1 - dir, synClient: -1, trkClient: -1}
+		c = &conv{a: a, key: k, start: p.ts, firstDst: 1 - dir, synClient: -1, trkClient: -1}
 		for i := range c.halves {
 			h := &c.halves[i]
-			h.c, h.idx, h.a = c, i, a
-			h.reasm.budget, h.reasm.limit = &a.budget, a.opts.MaxBufferBytes
+			h.c, h.idx = c, uint8(i)
+			h.reasm.budget = &a.budget
 		}
 		a.convs[k] = c
 		a.order = append(a.order, c)
@@ -91,7 +91,6 @@ func (c *conv) count(p *packet, dir int) {
 	h := &c.halves[dir]
 	h.packets++
 	h.bytes += int64(p.wireLen)
-	h.payload += int64(len(p.payload))
 	if p.ts.Before(c.start) {
 		c.start = p.ts
 	}
@@ -148,7 +147,7 @@ func (h *half) wants() bool {
 	case kindUnknown, kindJSON:
 		return true
 	}
-	return h.c.stream != nil && h.c.streamUsed < h.a.opts.MaxStreamBytes
+	return h.c.stream != nil && h.c.streamUsed < h.c.a.opts.MaxStreamBytes
 }
 
 // trkDir maps an endpoint to the tracker's direction.
@@ -162,7 +161,7 @@ func (c *conv) trkDir(endpoint int) stratum.Direction {
 // deliver receives in-order bytes (streamSink).
 func (h *half) deliver(data []byte, frame int, ts time.Time) {
 	c := h.c
-	if h.a.opts.MaxStreamBytes > 0 {
+	if c.a.opts.MaxStreamBytes > 0 {
 		c.record(h, data, frame, ts)
 	}
 	if h.kind == kindUnknown {
@@ -172,14 +171,14 @@ func (h *half) deliver(data []byte, frame int, ts time.Time) {
 		if !c.jsonrpc && (bytes.Contains(data, []byte(`"method"`)) || bytes.Contains(data, []byte(`"result"`))) {
 			c.jsonrpc = true
 		}
-		c.tracker.Feed(c.trkDir(h.idx), ts, frame, data)
+		c.tracker.Feed(c.trkDir(int(h.idx)), ts, frame, data)
 	}
 }
 
 // gap reports lost bytes (streamSink).
 func (h *half) gap() {
 	if h.kind == kindJSON && h.c.tracker != nil {
-		h.c.tracker.Gap(h.c.trkDir(h.idx))
+		h.c.tracker.Gap(h.c.trkDir(int(h.idx)))
 	}
 	if h.kind == kindUnknown && h.hello != nil {
 		h.hello, h.kind = nil, kindTLS // the hello is lost; stop waiting

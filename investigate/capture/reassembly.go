@@ -32,11 +32,15 @@ type reassembler struct {
 	started bool
 	next    uint32 // sequence number of the next byte to deliver
 	segs    []segment
-	buffed  int    // bytes in segs
-	budget  *int64 // shared by all directions of an analysis; may be nil
-	limit   int64  // cap on *budget
-	gaps    int
-	retrans int
+	buffed  int     // bytes in segs
+	budget  *budget // shared by all directions of an analysis; may be nil
+	gaps    int32
+	retrans int32
+}
+
+// budget caps the out-of-order bytes buffered by all directions together.
+type budget struct {
+	used, limit int64
 }
 
 // seqDiff is a-b in sequence space (wraps at 2^32).
@@ -90,7 +94,7 @@ func (r *reassembler) buffer(seq uint32, data []byte, frame int, ts time.Time, s
 	r.segs[i] = s
 	r.buffed += len(data)
 	if r.budget != nil {
-		*r.budget += int64(len(data))
+		r.budget.used += int64(len(data))
 	}
 	for len(r.segs) > 0 && (r.buffed > maxOOOBytes || len(r.segs) > maxOOOSegments || r.overBudget()) {
 		r.skipHole(sink)
@@ -98,7 +102,7 @@ func (r *reassembler) buffer(seq uint32, data []byte, frame int, ts time.Time, s
 }
 
 func (r *reassembler) overBudget() bool {
-	return r.budget != nil && r.limit > 0 && *r.budget > r.limit
+	return r.budget != nil && r.budget.limit > 0 && r.budget.used > r.budget.limit
 }
 
 // skipHole declares the bytes before the first buffered segment lost and
@@ -139,7 +143,7 @@ func (r *reassembler) release(n int) {
 	for _, s := range r.segs[:n] {
 		r.buffed -= len(s.data)
 		if r.budget != nil {
-			*r.budget -= int64(len(s.data))
+			r.budget.used -= int64(len(s.data))
 		}
 	}
 	r.segs = append(r.segs[:0], r.segs[n:]...)

@@ -17,7 +17,7 @@ var pools = sync.OnceValue(intel.DefaultPools)
 
 // record keeps a copy of delivered bytes for follow-stream (capped).
 func (c *conv) record(h *half, data []byte, frame int, ts time.Time) {
-	max := h.a.opts.MaxStreamBytes
+	max := c.a.opts.MaxStreamBytes
 	if c.stream == nil {
 		c.stream = &Stream{}
 	}
@@ -29,11 +29,13 @@ func (c *conv) record(h *half, data []byte, frame int, ts time.Time) {
 		data, c.stream.Truncated = data[:room], true
 	}
 	c.streamUsed += len(data)
-	c.stream.Chunks = append(c.stream.Chunks, StreamChunk{From: fmt.Sprint(h.idx), Frame: frame, Time: ts, Data: append([]byte(nil), data...)})
+	c.stream.Chunks = append(c.stream.Chunks, StreamChunk{From: fmt.Sprint(int(h.idx)), Frame: frame, Time: ts, Data: append([]byte(nil), data...)})
 }
 
 // finish flushes the reassemblers and builds the Result.
 func (a *analysis) finish() {
+	a.convs = nil // the index is no longer needed: let the GC have it
+	hellos := 0
 	for _, c := range a.order {
 		for i := range c.halves {
 			h := &c.halves[i]
@@ -41,24 +43,22 @@ func (a *analysis) finish() {
 				h.reasm.flush(h)
 			}
 		}
-	}
-	a.sniByAddr = map[netip.Addr]string{}
-	for _, c := range a.order {
-		if c.sni != "" {
-			cl := c.clientIndex()
-			srv := c.key.b
-			if cl == 1 {
-				srv = c.key.a
-			}
-			a.sniByAddr[srv.Unmap()] = c.sni
+		if c.tracker != nil {
+			c.session = c.tracker.Session() // once: it copies the messages
+			c.tracker = nil
+		}
+		if c.helloFrame > 0 {
+			hellos++
 		}
 	}
+	a.nameServers()
 	res := &a.res
 	res.Conversations = make([]Conversation, 0, len(a.order))
+	res.TLS = make([]TLSHello, 0, hellos)
 	for _, c := range a.order {
 		client := c.clientIndex()
 		res.Conversations = append(res.Conversations, a.conversation(c, client))
-		if c.sni != "" || c.helloFrame > 0 {
+		if c.helloFrame > 0 {
 			res.TLS = append(res.TLS, TLSHello{Client: c.endpoint(client), Server: c.endpoint(1 - client),
 				SNI: c.sni, Time: c.helloTime, Frame: c.helloFrame})
 		}
@@ -76,22 +76,11 @@ func (a *analysis) finish() {
 	}
 	res.DNS = a.dns.answers()
 	for i, ref := range a.strRefs {
-		res.Strings[i].From = side(ref.half == ref.c.clientIndex())
+		res.Strings[i].From = side(int(ref.half) == ref.c.clientIndex())
 	}
 	a.warnings()
 	if res.Warnings == nil {
 		res.Warnings = []string{}
-	}
-	for _, p := range []*[]Conversation{&res.Conversations} {
-		if *p == nil {
-			*p = []Conversation{}
-		}
-	}
-	if res.DNS == nil {
-		res.DNS = []DNSAnswer{}
-	}
-	if res.TLS == nil {
-		res.TLS = []TLSHello{}
 	}
 	if res.Stratum == nil {
 		res.Stratum = []stratum.Session{}
@@ -99,6 +88,36 @@ func (a *analysis) finish() {
 	if res.Strings == nil {
 		res.Strings = []String{}
 	}
+}
+
+// nameServers fills sniByAddr for the servers of plaintext sessions: a
+// ClientHello in another conversation to the same server names it.
+func (a *analysis) nameServers() {
+	a.sniByAddr = map[netip.Addr]string{}
+	for _, c := range a.order {
+		if c.session != nil {
+			a.sniByAddr[c.serverAddr()] = ""
+		}
+	}
+	if len(a.sniByAddr) == 0 {
+		return
+	}
+	for _, c := range a.order {
+		if c.sni == "" {
+			continue
+		}
+		if name, ok := a.sniByAddr[c.serverAddr()]; ok && name == "" {
+			a.sniByAddr[c.serverAddr()] = c.sni
+		}
+	}
+}
+
+// serverAddr is the server's address (unmapped).
+func (c *conv) serverAddr() netip.Addr {
+	if c.clientIndex() == 1 {
+		return c.key.a.Unmap()
+	}
+	return c.key.b.Unmap()
 }
 
 func side(client bool) string {
@@ -112,8 +131,8 @@ func side(client bool) string {
 func (a *analysis) conversation(c *conv, client int) Conversation {
 	cl, sv := &c.halves[client], &c.halves[1-client]
 	out := Conversation{Client: c.endpoint(client), Server: c.endpoint(1 - client), Proto: protoName(c.key.proto),
-		Packets: cl.packets + sv.packets, Bytes: cl.bytes + sv.bytes, BytesToServer: cl.bytes, BytesToClient: sv.bytes,
-		Start: c.start, End: c.end, SNI: c.sni, Gaps: cl.reasm.gaps + sv.reasm.gaps}
+		Packets: int(cl.packets + sv.packets), Bytes: cl.bytes + sv.bytes, BytesToServer: cl.bytes, BytesToClient: sv.bytes,
+		Start: c.start, End: c.end, SNI: c.sni, Gaps: int(cl.reasm.gaps + sv.reasm.gaps)}
 	if c.end.IsZero() {
 		out.End = c.start
 	}
@@ -123,13 +142,11 @@ func (a *analysis) conversation(c *conv, client int) Conversation {
 
 // app labels what the conversation carries.
 func (c *conv) app() string {
-	if c.tracker != nil {
-		if s := c.tracker.Session(); s != nil {
-			return "stratum/" + string(s.Dialect)
-		}
+	if c.session != nil {
+		return "stratum/" + string(c.session.Dialect)
 	}
 	k0, k1 := c.halves[0].kind, c.halves[1].kind
-	has := func(k int) bool { return k0 == k || k1 == k }
+	has := func(k uint8) bool { return k0 == k || k1 == k }
 	switch {
 	case has(kindTLS) || c.helloFrame > 0:
 		return "tls"
@@ -157,13 +174,11 @@ func (a *analysis) session(c *conv, client int) *stratum.Session {
 	if host == "" {
 		host = a.sniByAddr[server.Unmap()] // a ClientHello in another conversation to the same server
 	}
-	if c.tracker != nil {
-		if s := c.tracker.Session(); s != nil {
-			if host != "" {
-				s.PoolHost = host
-			}
-			return s
+	if s := c.session; s != nil {
+		if host != "" {
+			s.PoolHost = host
 		}
+		return s
 	}
 	if c.helloFrame == 0 || c.halves[1-client].kind == kindJSON {
 		return nil // no ClientHello, or the server answered in plaintext JSON: not TLS

@@ -42,6 +42,11 @@ func eachString(b []byte, min int, fn func(run []byte)) int {
 			i++
 			continue
 		}
+		if c < 0xc2 || c > 0xf4 { // never starts valid UTF-8: skip the decoder
+			end(i)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError || !unicode.IsPrint(r) {
 			end(i)

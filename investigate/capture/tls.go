@@ -15,10 +15,11 @@ func tlsRecordLen(b []byte) int {
 	return 5 + int(binary.BigEndian.Uint16(b[3:5]))
 }
 
-// looksLikeTLS reports whether b starts a TLS handshake record (the first
-// bytes of both ClientHello and ServerHello).
+// looksLikeTLS reports whether b starts a TLS record: a handshake (the
+// first bytes of ClientHello and ServerHello), or change-cipher-spec,
+// alert or application data (a TLS stream seen from the middle).
 func looksLikeTLS(b []byte) bool {
-	return len(b) >= 3 && b[0] == 0x16 && b[1] == 0x03 && b[2] <= 0x04
+	return len(b) >= 3 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 0x03 && b[2] <= 0x04
 }
 
 // parseSNI extracts the server name from a TLS record holding a
