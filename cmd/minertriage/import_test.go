@@ -145,3 +145,24 @@ func TestBarText(t *testing.T) {
 		t.Errorf("over-read: %q", got)
 	}
 }
+
+func TestStoreFromEnvironment(t *testing.T) {
+	env := filepath.Join(t.TempDir(), "from-env.db")
+	t.Setenv("MINERTRIAGE_STORE", env)
+	if _, errs, code := runArgs(t, "", "import", demoFile("threat.log")); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	out, _, code := runArgs(t, "", "list", "--json")
+	if code != exitOK || strings.Count(out, `"id"`) != 10 {
+		t.Errorf("list from $MINERTRIAGE_STORE: %d\n%s", code, out)
+	}
+	if _, err := os.Stat(env); err != nil {
+		t.Errorf("store not at $MINERTRIAGE_STORE: %v", err)
+	}
+	// --store wins over the environment.
+	other := filepath.Join(t.TempDir(), "flag.db")
+	out, _, _ = runArgs(t, other, "list", "--json")
+	if strings.Contains(out, `"id"`) {
+		t.Errorf("--store ignored: %s", out)
+	}
+}
