@@ -100,7 +100,9 @@ type analysis struct {
 	budget  budget
 	strRefs []strRef
 	frags   int
-	links   map[layers.LinkType]int // undecodable link types → records
+	// overflow counts packets of conversations past maxConversations.
+	overflow int
+	links    map[layers.LinkType]int // undecodable link types → records
 	// sniByAddr names servers by the SNI of any ClientHello sent to them.
 	sniByAddr map[netip.Addr]string
 }
@@ -184,6 +186,9 @@ func (a *analysis) packet(frame int, ts time.Time, origLen int, link layers.Link
 		}
 	}
 	c, dir := a.lookup(p)
+	if c == nil {
+		return
+	}
 	c.count(p, dir)
 	half := &c.halves[dir]
 	if p.proto == protoUDP {

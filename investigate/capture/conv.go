@@ -24,6 +24,10 @@ const (
 	kindOther                // anything else: not reassembled further
 )
 
+// maxConversations bounds the conversation table (~400 bytes each): past
+// it, packets of new conversations are counted but not analysed.
+const maxConversations = 1 << 20
+
 // midstreamProbe is how much of a direction that began before the capture
 // is searched for a message boundary ("\n{") before giving up on it.
 const midstreamProbe = 8 << 10
@@ -74,6 +78,10 @@ func (a *analysis) lookup(p *packet) (*conv, int) {
 	}
 	c := a.convs[k]
 	if c == nil {
+		if len(a.convs) >= maxConversations {
+			a.overflow++
+			return nil, dir
+		}
 		c = &conv{a: a, key: k, start: p.ts, firstDst: 1 - dir, synClient: -1, trkClient: -1}
 		for i := range c.halves {
 			h := &c.halves[i]

@@ -48,3 +48,19 @@ func TestUnknownLinkTypeWarns(t *testing.T) {
 		t.Fatalf("link %q conversations %d warnings %q", res.LinkType, len(res.Conversations), res.Warnings)
 	}
 }
+
+func TestPcapNgTwoSections(t *testing.T) {
+	first := capturetest.New()
+	c := first.TCP(miner, pool)
+	c.Handshake()
+	c.Send(true, []byte(xmrLogin), 0)
+	second := capturetest.New(int(113)) // the second section captured on Linux SLL
+	c2 := second.TCP("10.9.9.9:50000", "45.9.148.22:3333")
+	c2.Handshake()
+	c2.Send(false, []byte(xmrJob), 0)
+	data := append(first.PcapNg(), second.PcapNg()...)
+	res := analyze(t, data, Options{})
+	if res.Packets != len(first.Packets)+len(second.Packets) || len(res.Conversations) != 2 || len(res.Stratum) != 2 {
+		t.Fatalf("packets %d conversations %d sessions %d", res.Packets, len(res.Conversations), len(res.Stratum))
+	}
+}

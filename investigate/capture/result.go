@@ -217,6 +217,9 @@ func (a *analysis) tlsSession(c *conv, client int, server netip.Addr, host strin
 
 // warnings adds what the analysis could not do.
 func (a *analysis) warnings() {
+	if a.overflow > 0 {
+		a.res.Warnings = append(a.res.Warnings, fmt.Sprintf("more than %d conversations: %d packets of later ones were counted but not analysed", maxConversations, a.overflow))
+	}
 	if a.frags > 0 {
 		a.res.Warnings = append(a.res.Warnings, fmt.Sprintf("%d IP fragments were not reassembled; their payload is not analysed", a.frags))
 	}
