@@ -11,7 +11,7 @@ import (
 )
 
 // withCapture links a real capture from testdata/captures to the alert.
-func withCapture(t *testing.T, repo *memRepo, alertID, name string) CaptureRef {
+func withCapture(t testing.TB, repo *memRepo, alertID, name string) CaptureRef {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "captures", name))
 	if err != nil {

@@ -137,6 +137,9 @@ func (a *Analysis) findAddresses() Finding {
 		}
 		b.detail(l)
 	}
+	if n := len(a.BlastRadius); n > 0 {
+		b.detail(newLine("%s also reach ", plural(n, "other internal host")).h(dst.Addr.String()).t(" (the blast radius, under netflow)"))
+	}
 	if dst.Owner != "" {
 		l := newLine("owner of ").h(dst.Addr.String()).t(": ").u(dst.Owner)
 		if dst.Hosting {

@@ -21,6 +21,8 @@ var (
 	reIPv4 = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
 	// reDomain finds host names: labels ending in an alphabetic TLD.
 	reDomain = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9\-]{1,62}\b`)
+	// reWWW finds "www." (GFM links "www.x" whatever follows).
+	reWWW = regexp.MustCompile(`(?i)\b(www)\.`)
 	// reIPv6 finds IPv6-looking runs: at least two colons between hex groups.
 	reIPv6 = regexp.MustCompile(`(?i)\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b`)
 )
@@ -42,6 +44,7 @@ func Defang(s string) string {
 		}
 		return scheme + "[://]"
 	})
+	s = reWWW.ReplaceAllString(s, "${1}[.]")
 	s = replaceUnlessDefanged(s, reIPv4)
 	s = replaceUnlessDefanged(s, reDomain)
 	s = reIPv6.ReplaceAllStringFunc(s, func(m string) string {
@@ -92,12 +95,8 @@ func replaceUnlessDefanged(s string, re *regexp.Regexp) string {
 	return b.String()
 }
 
-// bracketLastDot turns the last "." of a host or address into "[.]"; a
-// "www." prefix loses its dot too, because GFM links www.x on its own.
+// bracketLastDot turns the last "." of a host or address into "[.]".
 func bracketLastDot(m string) string {
-	if len(m) > 4 && strings.EqualFold(m[:4], "www.") {
-		m = m[:3] + "[.]" + m[4:]
-	}
 	i := strings.LastIndex(m, ".")
 	if i < 0 {
 		return m
@@ -186,7 +185,7 @@ func escapeMD(s string) string {
 			b.WriteString("&gt;")
 		case '&':
 			b.WriteString("&amp;")
-		case '\\', '`', '*', '_', '[', ']', '!', '|', '#', '~':
+		case '\\', '`', '*', '_', '[', ']', '!', '|', '#', '~', '@':
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		default:

@@ -55,7 +55,7 @@ func firstDiff(want, got string) string {
 func itoaTest(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // notesFor analyses a scenario, records decisions, and renders the notes.
-func notesFor(t *testing.T, sc scenario, decisions ...Decision) *NotesDoc {
+func notesFor(t testing.TB, sc scenario, decisions ...Decision) *NotesDoc {
 	t.Helper()
 	s, repo, a := sc.analyse(t)
 	repo.imports = []ImportRecord{

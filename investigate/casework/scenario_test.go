@@ -142,7 +142,7 @@ func authorisedMiner() scenario {
 
 // analyse runs the scenario through a Service over memRepo, with the
 // capture result given as capture.Analyze would have returned it.
-func (sc scenario) analyse(t *testing.T, extra ...scenario) (*Service, *memRepo, *Analysis) {
+func (sc scenario) analyse(t testing.TB, extra ...scenario) (*Service, *memRepo, *Analysis) {
 	t.Helper()
 	repo := newMemRepo()
 	repo.addAlert(sc.alert)
