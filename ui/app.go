@@ -178,7 +178,7 @@ func (m Model) handleResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.fatal = fmt.Errorf("reading the queue: %w", msg.err)
 			return m, nil
 		}
-		m.queue.setRecords(msg.records, msg.stats)
+		m.queue.setRecords(msg.records, msg.haystack, msg.stats)
 		return m, nil
 	case openAlertMsg:
 		return m.openAlert(msg.id)

@@ -21,9 +21,10 @@ import (
 
 // queueLoadedMsg carries the alert queue and the per-signature stats.
 type queueLoadedMsg struct {
-	records []casework.AlertRecord
-	stats   []casework.SignatureStats
-	err     error
+	records  []casework.AlertRecord
+	haystack []string // searchable text per record, built off the UI loop
+	stats    []casework.SignatureStats
+	err      error
 }
 
 // analysisMsg carries the result of Analyze.
@@ -97,7 +98,12 @@ func loadQueueCmd(svc Service) tea.Cmd {
 		if err != nil {
 			stats = nil
 		}
-		return queueLoadedMsg{records: recs, stats: stats}
+		sortNewestFirst(recs)
+		hay := make([]string, len(recs))
+		for i := range recs {
+			hay[i] = searchText(&recs[i])
+		}
+		return queueLoadedMsg{records: recs, haystack: hay, stats: stats}
 	}
 }
 

@@ -57,19 +57,20 @@ func (q *queueModel) setSize(w, h int) {
 }
 
 // setRecords replaces the data, keeping the cursor on the same alert.
-func (q *queueModel) setRecords(recs []casework.AlertRecord, stats []casework.SignatureStats) {
+// recs are newest first and hay[i] is searchText(&recs[i]) (both made in
+// loadQueueCmd, off the UI loop); a nil hay is built here.
+func (q *queueModel) setRecords(recs []casework.AlertRecord, hay []string, stats []casework.SignatureStats) {
 	keep := q.selectedID()
-	// The Service returns newest first; sort only if it did not (moving
-	// 100,000 large records is not free).
-	newer := func(i, j int) bool { return recs[i].Alert.Time.After(recs[j].Alert.Time) }
-	if !sort.SliceIsSorted(recs, newer) {
-		sort.SliceStable(recs, newer)
+	if len(hay) != len(recs) {
+		sortNewestFirst(recs)
+		hay = make([]string, len(recs))
+		for i := range recs {
+			hay[i] = searchText(&recs[i])
+		}
 	}
-	q.records, q.stats, q.loaded = recs, stats, true
-	q.haystack = make([]string, len(recs))
+	q.records, q.haystack, q.stats, q.loaded = recs, hay, stats, true
 	q.open, q.decided = 0, 0
 	for i := range recs {
-		q.haystack[i] = searchText(&recs[i])
 		if recs[i].Disposition == "" {
 			q.open++
 		} else {
@@ -86,6 +87,15 @@ func (q *queueModel) setRecords(recs []casework.AlertRecord, stats []casework.Si
 		}
 	}
 	q.scrollToCursor()
+}
+
+// sortNewestFirst orders alerts newest first. The Service already does, so
+// it only checks (moving 100,000 large records is not free).
+func sortNewestFirst(recs []casework.AlertRecord) {
+	newer := func(i, j int) bool { return recs[i].Alert.Time.After(recs[j].Alert.Time) }
+	if !sort.SliceIsSorted(recs, newer) {
+		sort.SliceStable(recs, newer)
+	}
 }
 
 // searchText joins every field the filter looks at.
