@@ -138,7 +138,11 @@ func (a *Analysis) findAddresses() Finding {
 		b.detail(l)
 	}
 	if n := len(a.BlastRadius); n > 0 {
-		b.detail(newLine("%s also reach ", plural(n, "other internal host")).h(dst.Addr.String()).t(" (the blast radius, under netflow)"))
+		verb := "reach"
+		if n == 1 {
+			verb = "reaches"
+		}
+		b.detail(newLine("blast radius: %s %s ", plural(n, "other internal host"), verb).h(dst.Addr.String()).t(" (see netflow)"))
 	}
 	if dst.Owner != "" {
 		l := newLine("owner of ").h(dst.Addr.String()).t(": ").u(dst.Owner)
