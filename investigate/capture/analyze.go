@@ -99,7 +99,7 @@ type analysis struct {
 	dns     *dnsTable
 	budget  budget
 	strRefs []strRef
-	frags   int
+	defrag  defragmenter
 	// overflow counts packets of conversations past maxConversations.
 	overflow int
 	links    map[layers.LinkType]int // undecodable link types → records
@@ -173,8 +173,12 @@ func (a *analysis) packet(frame int, ts time.Time, origLen int, link layers.Link
 		return
 	}
 	if p.frag {
-		a.frags++
-		return
+		dgram, ok := a.defrag.add(p)
+		if !ok {
+			return
+		}
+		p.frag = false // the last fragment completed the datagram: go on with it
+		p.decodeTransport(dgram)
 	}
 	if !p.hasPorts() {
 		return

@@ -41,6 +41,10 @@ type packet struct {
 	src, dst  netip.Addr
 	proto     uint8 // IP protocol; 0 when the packet is not IP
 	frag      bool  // an IPv4/IPv6 fragment: transport not decoded
+	fragID    uint32
+	fragOff   int  // byte offset of this fragment in the datagram
+	fragMore  bool // more fragments follow
+	fragData  []byte
 	sport     uint16
 	dport     uint16
 	flags     uint8
@@ -149,6 +153,9 @@ func (p *packet) decodeIP(data []byte) bool {
 		fragField := binary.BigEndian.Uint16(data[6:8])
 		if fragField&0x3fff != 0 { // MF set or offset > 0
 			p.frag, p.proto = true, next
+			p.fragID = uint32(binary.BigEndian.Uint16(data[4:6]))
+			p.fragOff, p.fragMore = int(fragField&0x1fff)*8, fragField&0x2000 != 0
+			p.fragData = data[ihl:]
 			return true
 		}
 		data = data[ihl:]
@@ -201,6 +208,10 @@ func (p *packet) skipExtensions(next uint8, data []byte) (uint8, []byte, bool) {
 				return next, nil, false
 			}
 			p.frag, p.proto = true, data[0]
+			field := binary.BigEndian.Uint16(data[2:4])
+			p.fragOff, p.fragMore = int(field&^7), field&1 != 0
+			p.fragID = binary.BigEndian.Uint32(data[4:8])
+			p.fragData = data[8:]
 			return next, nil, false
 		default:
 			return next, data, true

@@ -4,21 +4,37 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/google/gopacket/layers"
 	"github.com/minertriage/minertriage/investigate/capture/capturetest"
 )
 
-func TestFragmentsAreReported(t *testing.T) {
-	b := capturetest.New()
-	fullSession(b.TCP(miner, pool))
-	// Turn frame 4 (the login) into a first fragment: MF set.
-	frame := b.Packets[3].Data
-	frame[14+6] |= 0x20
-	res := analyze(t, b.Pcap(), Options{})
-	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "1 IP fragments") {
-		t.Fatalf("warnings %q", res.Warnings)
+func TestFragmentsReassembled(t *testing.T) {
+	for _, ends := range [][2]string{{miner, pool}, {"[fd00::5]:40112", "[2001:db8::21]:3333"}} {
+		b := capturetest.New()
+		c := b.TCP(ends[0], ends[1])
+		c.Handshake()
+		// The login as one TCP segment in three IP fragments, sent last-first,
+		// plus an incomplete datagram that never finishes.
+		ip := capturetest.IPPacket(c.Client, c.Server, &layers.TCP{Seq: c.Seq(true, 0), Ack: c.Seq(false, 0), ACK: true, PSH: true, DataOffset: 5, Window: 512}, []byte(xmrLogin))
+		c.Skip(true, len(xmrLogin))
+		frags := capturetest.Fragment(ip, 80, 77)
+		for i := len(frags) - 1; i >= 0; i-- {
+			b.Add(frags[i])
+		}
+		b.Add(capturetest.Fragment(ip, 80, 78)[0])
+		c.Send(false, []byte(xmrLoginR), 0)
+		res := analyze(t, b.Pcap(), Options{})
+		if len(res.Stratum) != 1 || !res.Stratum[0].Steps[0].Observed || !strings.HasPrefix(res.Stratum[0].Login, "44AFF") {
+			t.Fatalf("%s: the fragmented login was not reassembled: %+v", ends[0], res.Stratum)
+		}
+		want := fmt.Sprintf("%d IP fragments: 1 datagrams reassembled, 1 incomplete", len(frags)+1)
+		if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], want) {
+			t.Fatalf("warnings %q, want %q", res.Warnings, want)
+		}
 	}
 }
 

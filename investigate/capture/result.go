@@ -220,8 +220,9 @@ func (a *analysis) warnings() {
 	if a.overflow > 0 {
 		a.res.Warnings = append(a.res.Warnings, fmt.Sprintf("more than %d conversations: %d packets of later ones were counted but not analysed", maxConversations, a.overflow))
 	}
-	if a.frags > 0 {
-		a.res.Warnings = append(a.res.Warnings, fmt.Sprintf("%d IP fragments were not reassembled; their payload is not analysed", a.frags))
+	if d := &a.defrag; d.fragments > 0 {
+		incomplete := d.dropped + len(d.pending)
+		a.res.Warnings = append(a.res.Warnings, fmt.Sprintf("%d IP fragments: %d datagrams reassembled, %d incomplete (not analysed)", d.fragments, d.reassembled, incomplete))
 	}
 	lts := make([]int, 0, len(a.links))
 	for lt := range a.links {
