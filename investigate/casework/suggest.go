@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"strings"
+
 	"github.com/minertriage/minertriage/investigate/flow"
 	"github.com/minertriage/minertriage/investigate/stratum"
 )
@@ -118,7 +120,11 @@ func (a *Analysis) reasonsFor(cf captureFacts, add func(int, *line)) {
 		case flow.VerdictLongSession:
 			add(medium, newLine("netflow shows one long session (%s), as a connected miner keeps", humanSeconds(a.Pair.LongSession)))
 		case flow.VerdictRetryBurst:
-			add(medium, newLine("netflow shows %d near-empty retries%s, as a blocked miner makes", a.Pair.Sessions, a.cadence()))
+			l := newLine("netflow shows %d near-empty retries%s, as a blocked miner makes", a.Pair.Sessions, a.cadence())
+			if blockingAction(a.Alert.Action) {
+				l.t(": the block worked, but the host is still infected and retrying")
+			}
+			add(medium, l)
 		}
 	}
 	if a.Dst.MiningPort && !a.Dst.Internal {
@@ -145,4 +151,13 @@ func (a *Analysis) reasonsAgainst(cf captureFacts, add func(int, *line)) {
 	if a.Pair != nil && a.Pair.Verdict == flow.VerdictIrregular {
 		add(medium, newLine("netflow is irregular (score %.2f): nothing machine-like", a.Pair.Score))
 	}
+}
+
+// blockingAction reports whether the firewall stopped the session.
+func blockingAction(action string) bool {
+	switch strings.ToLower(action) {
+	case "drop", "deny", "reset-both", "reset-client", "reset-server", "block", "blocked", "drop-all-packets", "block-ip", "sinkhole":
+		return true
+	}
+	return false
 }
