@@ -113,8 +113,9 @@ func (m *caseModel) setAnalysis(a *casework.Analysis) {
 	m.setSize(m.width, m.height)
 }
 
-// paneHeight is what the pane body gets: total minus header, tabs, title.
-func (m *caseModel) paneHeight() int { return max(1, m.height-4) }
+// paneHeight is what the pane body gets: total minus header, suggestion,
+// tabs and the two lines of the finding.
+func (m *caseModel) paneHeight() int { return max(1, m.height-5) }
 
 // setSize implements the screen contract; the notes may need a re-render.
 func (m *caseModel) setSize(w, h int) tea.Cmd {
@@ -298,7 +299,9 @@ func (m caseModel) View() string {
 	b.WriteString(clip(m.headerLine(), m.width, 1) + "\n")
 	b.WriteString(clip(m.suggestionLine(), m.width, 1) + "\n")
 	b.WriteString(clip(m.tabs(), m.width, 1) + "\n")
-	b.WriteString(clip(m.titleLine(), m.width, 1) + "\n")
+	// The finding's summary is the point of the pane: it wraps to a second
+	// line rather than being cut.
+	b.WriteString(clip(ansi.Wrap(m.titleLine(), m.width, " "), m.width, 2) + "\n")
 	b.WriteString(clip(m.pane(), m.width, m.paneHeight()))
 	return b.String()
 }

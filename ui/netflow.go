@@ -8,6 +8,7 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/linechart/timeserieslinechart"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/minertriage/minertriage/investigate/casework"
 	"github.com/minertriage/minertriage/investigate/flow"
@@ -65,14 +66,19 @@ func (p *netflowPane) rebuild() {
 		return
 	}
 	pr := p.pair
-	p.lines = append(p.lines, fmt.Sprintf("%s %s   %s %d   %s %s   %s %s → %s",
+	p.lines = append(p.lines, fmt.Sprintf("%s %s   %s %d   %s %s   %s",
 		t.Label.Render("score"), scoreStyle(t, pr.Score).Render(fmt.Sprintf("%.2f", pr.Score)),
 		t.Label.Render("sessions"), pr.Sessions,
-		t.Label.Render("verdict"), t.Text.Render(string(pr.Verdict)),
-		t.Label.Render("span"), pr.First.UTC().Format("01-02 15:04:05"), pr.Last.UTC().Format("01-02 15:04:05")))
-	p.lines = append(p.lines, t.Faint.Render(fmt.Sprintf("sent %s · received %s · interval median %.0fs · size median %s · longest session %s · ports %s",
+		t.Label.Render("verdict"), t.Text.Render(safe(string(pr.Verdict))),
+		t.Faint.Render(pr.First.UTC().Format("01-02 15:04:05")+" → "+pr.Last.UTC().Format("01-02 15:04:05")+" · ports "+ports(pr.DstPorts))))
+	p.lines = append(p.lines, t.Faint.Render(fmt.Sprintf("sent %s · received %s · interval median %.0f s · size median %s · longest %s",
 		humanBytes(float64(pr.BytesSent)), humanBytes(float64(pr.BytesReceived)), pr.IntervalMedian,
-		humanBytes(pr.SizeMedian), (time.Duration(pr.LongSession)*time.Second).String(), ports(pr.DstPorts))))
+		humanBytes(pr.SizeMedian), (time.Duration(pr.LongSession)*time.Second).String())))
+	// The two summary lines wrap rather than lose their ends at 80 columns.
+	for _, i := range []int{len(p.lines) - 1, len(p.lines) - 2} {
+		wrapped := strings.Split(ansi.Wrap(p.lines[i], p.width, " "), "\n")
+		p.lines = append(p.lines[:i], append(wrapped, p.lines[i+1:]...)...)
+	}
 	p.lines = append(p.lines, t.Header.Render("Bytes per session over time")+t.Faint.Render(fmt.Sprintf(" (%d sessions drawn)", len(pr.Series))))
 	chartH := clampInt(p.height/2, 6, 14)
 	chart, gw := p.chart(chartH)
