@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/gopacket/layers"
 	"github.com/minertriage/minertriage/investigate/capture/capturetest"
 )
 
@@ -26,6 +27,9 @@ func FuzzAnalyze(f *testing.F) {
 	b.DNSAnswer("10.0.0.2:5353", "10.0.0.1:53", "pool.example", []string{"a.example"}, "45.9.148.21", "2001:db8::1")
 	tc := b.TCP("10.0.0.2:50000", "1.2.3.4:443")
 	tc.Send(true, capturetest.ClientHello("pool.minexmr.com"), 30)
+	for _, fr := range capturetest.Fragment(capturetest.IPPacket(c.Client, c.Server, &layers.TCP{DataOffset: 5}, []byte(xmrSubmit)), 64, 9) {
+		b.Add(fr)
+	}
 	f.Add(b.PcapNg())
 	f.Add(capturetest.Gzip(b.PcapNg()))
 	f.Fuzz(func(t *testing.T, data []byte) {
