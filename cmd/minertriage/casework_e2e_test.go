@@ -71,6 +71,7 @@ type analyzeOut struct {
 	Suggestion struct {
 		Disposition string   `json:"disposition"`
 		Confidence  string   `json:"confidence"`
+		Cause       string   `json:"cause"`
 		For         []string `json:"for"`
 		Against     []string `json:"against"`
 	} `json:"suggestion"`
@@ -82,23 +83,24 @@ func TestDemoFindingsAndSuggestions(t *testing.T) {
 		name, id  string
 		status    string // addresses application netflow capture stratum
 		sugg      string
+		cause     string
 		summaries []string // substrings, any step
 		reasons   []string // substrings of for/against
 	}{
-		{"clear miner", demoClear, "supports supports supports supports supports", "true-positive",
+		{"clear miner", demoClear, "supports supports supports supports supports", "true-positive", "public-app-exploitation",
 			[]string{
 				"10.20.30.40 (internal) opened the connection from port 37609 to 45.9.148.21:3333 (pool.supportxmr.com, a known pool)",
 				"held a session open to 45.9.148.21:3333 (pool.supportxmr.com, a known pool) for 4 h 31 m",
 				"login observed (agent XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/11.3.0), job observed",
 			},
 			[]string{"the pool sent a job and the miner submitted", "known mining pool: pool.supportxmr.com (DNS answer"}},
-		{"blocked miner", demoBlocked, "supports supports supports supports supports", "true-positive",
+		{"blocked miner", demoBlocked, "supports supports supports supports supports", "true-positive", "unknown",
 			[]string{"tried 141.95.72.19:10128 (gulf.moneroocean.stream, a known pool) 100 times", "job absent, no share submitted"},
 			[]string{"100 near-empty retries", "a Stratum login was seen"}},
-		{"false positive", demoFalse, "against against against against against", "false-positive",
+		{"false positive", demoFalse, "against against against against against", "false-positive", "",
 			[]string{"payload in the clear but no Stratum", "opened 20 connections to 10.20.50.9:8545 (internal)"},
 			[]string{"not Stratum", "both hosts are internal"}},
-		{"authorised miner", demoAuth, "supports supports supports supports supports", "benign",
+		{"authorised miner", demoAuth, "supports supports supports supports supports", "benign", "",
 			[]string{"held a session open to 51.255.34.118:10300 (xmr-eu1.nanopool.org, a known pool) for 8 h 0 m"},
 			[]string{"authorised miner: matches 10.60.1.10 (authorized-miners.txt:3: research-lab-01", "CHG-2026-0412"}},
 	}
@@ -119,6 +121,9 @@ func TestDemoFindingsAndSuggestions(t *testing.T) {
 			}
 			if strings.Join(got, " ") != c.status {
 				t.Errorf("statuses %q, want %q\n%s", strings.Join(got, " "), c.status, strings.Join(all, "\n"))
+			}
+			if an.Suggestion.Cause != c.cause {
+				t.Errorf("suggested cause %q, want %q", an.Suggestion.Cause, c.cause)
 			}
 			if an.Suggestion.Disposition != c.sugg {
 				t.Errorf("suggestion %s, want %s: for %q against %q", an.Suggestion.Disposition, c.sugg, an.Suggestion.For, an.Suggestion.Against)

@@ -137,6 +137,9 @@ func renderDisposition(w *bytes.Buffer, a *Analysis) {
 	}
 	sg := a.Suggestion
 	fmt.Fprintf(w, "Suggested verdict: **%s** (%s confidence). It is a suggestion from the evidence below, never applied on its own.\n\n", sg.Disposition, sg.Confidence)
+	if sg.Cause != "" {
+		fmt.Fprintf(w, "Likely cause: **%s**, because %s.\n\n", sg.Cause, sg.causeMD)
+	}
 	bullets(w, "For (evidence of mining)", sg.forMD)
 	bullets(w, "Against", sg.againstMD)
 }

@@ -167,7 +167,7 @@ func (a *Analysis) recommendations() (items []RemediationItem, fromDecision bool
 	if n := len(a.Decisions); n > 0 {
 		return a.Decisions[n-1].Remediation, true
 	}
-	return DefaultRemediation(a.Suggestion.Disposition, ""), false
+	return DefaultRemediation(a.Suggestion.Disposition, a.Suggestion.Cause), false
 }
 
 // messagesOf returns a session's messages (capped for the notes).

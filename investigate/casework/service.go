@@ -64,6 +64,11 @@ type Suggestion struct {
 	Confidence  string      `json:"confidence"` // "high", "medium", "low"
 	For         []string    `json:"for"`        // evidence of mining
 	Against     []string    `json:"against"`    // contrary evidence
+	// Cause is the likely way in, for a suggested true positive, with the
+	// reason; the analyst confirms it on the host.
+	Cause       Cause  `json:"cause,omitempty"`
+	CauseReason string `json:"cause_reason,omitempty"`
+	causeMD     string
 
 	forMD, againstMD []string // markdown twins, for the notes
 }

@@ -64,6 +64,11 @@ func (a *Analysis) suggest(cf captureFacts) Suggestion {
 	default:
 		s.Disposition, s.Confidence = NeedsInfo, "low"
 	}
+	if s.Disposition == TruePositive {
+		c, why := a.suggestCause()
+		s.Cause = c
+		s.CauseReason, s.causeMD = why.text()
+	}
 	s.For, s.Against = []string{}, []string{}
 	for _, r := range pro {
 		s.For = append(s.For, r.plain)
@@ -160,4 +165,21 @@ func blockingAction(action string) bool {
 		return true
 	}
 	return false
+}
+
+// suggestCause hints at how the miner got there from what the alert says
+// about the host: a public-facing zone points at an exploited application
+// (the usual way in: Expel saw a third of web-application compromises end
+// in a miner); a named user's workstation at phishing, a download or USB,
+// which only the host can tell apart.
+func (a *Analysis) suggestCause() (Cause, *line) {
+	al := a.Alert
+	z := strings.ToLower(al.SrcZone)
+	if strings.Contains(z, "dmz") || strings.Contains(z, "public") || strings.Contains(z, "web") {
+		return CausePublicApp, newLine("the host sits in zone ").u(al.SrcZone).t(", a public-facing zone: an exploited application is the usual way in")
+	}
+	if al.SrcUser != "" {
+		return CauseUnknown, newLine("a user's workstation (").u(al.SrcUser).t("): phishing, a download or USB are likely; confirm on the host")
+	}
+	return CauseUnknown, newLine("nothing in the evidence says how the miner arrived; look at the host")
 }
