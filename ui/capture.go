@@ -210,9 +210,13 @@ func (p *capturePane) rebuild() {
 			if cv.SNI != "" {
 				app += " sni=" + cv.SNI
 			}
-			p.rows = append(p.rows, listRow{key: i, style: t.Text, text: fmt.Sprintf("%-4s %s %6d %7s %7s %s %-5s %s",
+			start := ""
+			if p.width >= 100 { // the start time only where it fits
+				start = cv.Start.UTC().Format("15:04:05") + " "
+			}
+			p.rows = append(p.rows, listRow{key: i, style: t.Text, text: fmt.Sprintf("%-4s %s %6d %7s %7s %s%-5s %s",
 				safe(cv.Proto), fit(cv.Client+" → "+cv.Server, aw), cv.Packets, humanBytes(float64(cv.BytesToServer)),
-				humanBytes(float64(cv.BytesToClient)), cv.Start.UTC().Format("15:04:05"), shortDuration(cv.End.Sub(cv.Start)), safe(app))})
+				humanBytes(float64(cv.BytesToClient)), start, shortDuration(cv.End.Sub(cv.Start)), safe(app))})
 		}
 	case capPackets:
 		for _, pk := range r.PacketList {
@@ -297,7 +301,35 @@ func (p capturePane) View() string {
 		return b.String()
 	}
 	b.WriteString(renderRows(t, p.rows, p.cursor, p.offset, p.listHeight(), p.width))
+	if p.view == capConversations {
+		// Below a short conversation table, the names the capture resolved.
+		room := p.listHeight() - len(p.rows) - 1
+		for i, l := range p.nameLines() {
+			if i >= room {
+				break
+			}
+			b.WriteString("\n" + l)
+		}
+	}
 	return b.String()
+}
+
+// nameLines lists DNS answers and TLS server names, the capture's evidence
+// of which pool the host looked for.
+func (p *capturePane) nameLines() []string {
+	t := p.c.Theme
+	r := p.result()
+	if r == nil || len(r.DNS)+len(r.TLS) == 0 {
+		return nil
+	}
+	lines := []string{"", t.Header.Render("Names in this capture")}
+	for _, d := range r.DNS {
+		lines = append(lines, "  "+t.Label.Render("DNS ")+fit(d.Name+" → "+strings.Join(d.Answers, ", "), p.width-6))
+	}
+	for _, h := range r.TLS {
+		lines = append(lines, "  "+t.Label.Render("SNI ")+fit(fmt.Sprintf("%s  (%s → %s, frame %d)", h.SNI, h.Client, h.Server, h.Frame), p.width-6))
+	}
+	return lines
 }
 
 // subHeader is the column header (or the search line) of the sub-view.
@@ -306,7 +338,11 @@ func (p *capturePane) subHeader() string {
 	r := p.result()
 	switch p.view {
 	case capConversations:
-		return t.Label.Render("  " + fmt.Sprintf("%-4s %s %6s %7s %7s %-8s %-5s %s", "PROT", pad("CLIENT → SERVER", p.addrWidth()), "PKTS", "→ BYTES", "← BYTES", "START", "FOR", "APP"))
+		start := ""
+		if p.width >= 100 {
+			start = "START    "
+		}
+		return t.Label.Render("  " + fmt.Sprintf("%-4s %s %6s %7s %7s %s%-5s %s", "PROT", pad("CLIENT → SERVER", p.addrWidth()), "PKTS", "→ BYTES", "← BYTES", start, "FOR", "APP"))
 	case capPackets:
 		return t.Label.Render("  " + fmt.Sprintf("%6s %-12s %s %-5s %-4s %6s  %s", "FRAME", "TIME", pad("SRC → DST", p.addrWidth()), "PROTO", "FLAG", "LENGTH", "LAYERS / INFO"))
 	case capStrings:
