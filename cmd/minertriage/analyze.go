@@ -160,6 +160,9 @@ func writeAnalysis(w io.Writer, an *casework.Analysis) error {
 	}
 	sg := an.Suggestion
 	fmt.Fprintf(&b, "Suggested: %s (%s confidence), not applied.\n", sg.Disposition, sg.Confidence)
+	if sg.Cause != "" {
+		fmt.Fprintf(&b, "  likely cause %s: %s\n", sg.Cause, sg.CauseReason)
+	}
 	for _, r := range sg.For {
 		fmt.Fprintf(&b, "  + %s\n", r)
 	}
@@ -167,7 +170,11 @@ func writeAnalysis(w io.Writer, an *casework.Analysis) error {
 		fmt.Fprintf(&b, "  - %s\n", r)
 	}
 	if len(an.Decisions) == 0 {
-		fmt.Fprintf(&b, "\nNot decided. Record a decision: minertriage decide %s --disposition %s\n", shellWord(l(al.ID)), sg.Disposition)
+		cause := ""
+		if sg.Cause != "" {
+			cause = " --cause " + string(sg.Cause)
+		}
+		fmt.Fprintf(&b, "\nNot decided. Record a decision: minertriage decide %s --disposition %s%s\n", shellWord(l(al.ID)), sg.Disposition, cause)
 	} else {
 		b.WriteString("\nDecisions:\n")
 		for _, d := range an.Decisions {

@@ -116,7 +116,7 @@ func (a *Analysis) reasonsFor(cf captureFacts, add func(int, *line)) {
 		}
 	}
 	if p, ok := a.knownPool(); ok {
-		add(strong, newLine("the destination is a known mining pool: ").h(p.Host).t(" (%s; ", p.Seen).h(p.Match).t(")"))
+		add(strong, newLine("the destination is a known mining pool: ").h(p.Host).t(" (%s), list entry ", p.Seen).h(p.Match))
 	}
 	if a.Pair != nil {
 		switch a.Pair.Verdict {
