@@ -77,7 +77,7 @@ func RenderNotes(doc *NotesDoc) []byte {
 	}
 	renderIndicators(&w, doc.Indicators)
 	w.WriteString("## MITRE ATT&CK\n\n")
-	fmt.Fprintf(&w, "- %s: the adversary uses the host's CPU or GPU to mine cryptocurrency.\n\n", mitre)
+	fmt.Fprintf(&w, "- %s: %s\n\n", mitre, mitreNote(a))
 	renderRecommendations(&w, a)
 	renderHistory(&w, a.Decisions)
 	renderEvidence(&w, doc.Evidence)
@@ -306,4 +306,22 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// mitreNote says how T1496 applies, by the latest disposition (else the
+// suggested one): a false positive is the technique not observed.
+func mitreNote(a *Analysis) string {
+	d := a.Suggestion.Disposition
+	if n := len(a.Decisions); n > 0 {
+		d = a.Decisions[n-1].Disposition
+	}
+	switch d {
+	case FalsePositive:
+		return "the technique the signature looks for; not observed here (false positive)."
+	case Benign:
+		return "the technique, in authorised use (benign)."
+	case NeedsInfo:
+		return "the technique the signature looks for; not yet confirmed."
+	}
+	return "the adversary uses the host's CPU or GPU to mine cryptocurrency."
 }
