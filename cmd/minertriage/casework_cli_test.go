@@ -36,8 +36,8 @@ func importInto(t *testing.T, path string, files ...string) []casework.AlertReco
 	return q
 }
 
-// cli runs one command line against the store.
-func cli(t *testing.T, storePath string, args ...string) (string, string, int) {
+// runCase runs one command line against the store.
+func runCase(t *testing.T, storePath string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(append(args, "--store", storePath), strings.NewReader(""), &out, &errb)
@@ -57,7 +57,7 @@ func TestAnalyzeDecideExportOnRealPANOSLine(t *testing.T) {
 		t.Fatalf("no XMRig alert in %+v", q)
 	}
 
-	out, errs, code := cli(t, db, "analyze", id, "--json")
+	out, errs, code := runCase(t, db, "analyze", id, "--json")
 	if code != 0 {
 		t.Fatalf("analyze --json exit %d: %s", code, errs)
 	}
@@ -95,32 +95,32 @@ func TestAnalyzeDecideExportOnRealPANOSLine(t *testing.T) {
 		t.Errorf("netflow summary %q", an.Steps[2].Summary)
 	}
 
-	text, _, code := cli(t, db, "analyze", id)
+	text, _, code := runCase(t, db, "analyze", id)
 	if code != 0 || !strings.Contains(text, "1. addresses") || !strings.Contains(text, "Suggested: ") {
 		t.Errorf("analyze text exit %d:\n%s", code, text)
 	}
 
 	// Decisions: bad values are usage errors naming the allowed ones.
-	if _, e, c := cli(t, db, "decide", id, "--disposition", "maybe"); c != 2 || !strings.Contains(e, "true-positive, false-positive, benign, needs-info") {
+	if _, e, c := runCase(t, db, "decide", id, "--disposition", "maybe"); c != 2 || !strings.Contains(e, "true-positive, false-positive, benign, needs-info") {
 		t.Errorf("bad disposition: exit %d %q", c, e)
 	}
-	if _, e, c := cli(t, db, "decide", id, "--disposition", "true-positive", "--cause", "aliens"); c != 2 || !strings.Contains(e, "public-app-exploitation, access-key-compromise") {
+	if _, e, c := runCase(t, db, "decide", id, "--disposition", "true-positive", "--cause", "aliens"); c != 2 || !strings.Contains(e, "public-app-exploitation, access-key-compromise") {
 		t.Errorf("bad cause: exit %d %q", c, e)
 	}
-	if _, e, c := cli(t, db, "decide", id); c != 2 || !strings.Contains(e, "--disposition") {
+	if _, e, c := runCase(t, db, "decide", id); c != 2 || !strings.Contains(e, "--disposition") {
 		t.Errorf("missing disposition: exit %d %q", c, e)
 	}
-	if _, e, c := cli(t, db, "decide", "no-such-alert", "--disposition", "benign"); c != 1 || strings.Count(e, "\n") != 1 || !strings.Contains(e, `alert "no-such-alert" not found`) {
+	if _, e, c := runCase(t, db, "decide", "no-such-alert", "--disposition", "benign"); c != 1 || strings.Count(e, "\n") != 1 || !strings.Contains(e, `alert "no-such-alert" not found`) {
 		t.Errorf("unknown alert: exit %d %q", c, e)
 	}
-	out, e, c := cli(t, db, "decide", id, "--disposition", "true-positive", "--cause", "access-key-compromise", "--note", "keys on the host", "--analyst", "carol", "--remediation", "Re-image the host")
+	out, e, c := runCase(t, db, "decide", id, "--disposition", "true-positive", "--cause", "access-key-compromise", "--note", "keys on the host", "--analyst", "carol", "--remediation", "Re-image the host")
 	if c != 0 || !strings.Contains(out, "Recorded decision #1") || !strings.Contains(out, "AKIA") || !strings.Contains(out, "Re-image the host") {
 		t.Errorf("decide: exit %d %q %q", c, out, e)
 	}
 
 	// Export to a file, then as JSON.
 	notes := filepath.Join(t.TempDir(), "notes.md")
-	if _, e, c := cli(t, db, "export", id, "-o", notes); c != 0 {
+	if _, e, c := runCase(t, db, "export", id, "-o", notes); c != 0 {
 		t.Fatalf("export: exit %d %s", c, e)
 	}
 	md, err := os.ReadFile(notes)
@@ -135,7 +135,7 @@ func TestAnalyzeDecideExportOnRealPANOSLine(t *testing.T) {
 	if bytes.Contains(md, []byte("57.129.69.132")) {
 		t.Error("the pool address is not defanged in the notes")
 	}
-	js, _, c := cli(t, db, "export", id, "--json")
+	js, _, c := runCase(t, db, "export", id, "--json")
 	var doc struct {
 		Markdown   string `json:"markdown"`
 		Indicators []struct{ Type, Value string }
@@ -146,7 +146,7 @@ func TestAnalyzeDecideExportOnRealPANOSLine(t *testing.T) {
 	}
 
 	for _, cmd := range [][]string{{"analyze", "nope"}, {"export", "nope"}} {
-		if _, e, c := cli(t, db, cmd...); c != 1 || strings.Count(e, "\n") != 1 || !strings.Contains(e, "not found") {
+		if _, e, c := runCase(t, db, cmd...); c != 1 || strings.Count(e, "\n") != 1 || !strings.Contains(e, "not found") {
 			t.Errorf("%v: exit %d %q", cmd, c, e)
 		}
 	}

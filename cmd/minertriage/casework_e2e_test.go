@@ -106,7 +106,7 @@ func TestDemoFindingsAndSuggestions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, errs, code := cli(t, db, "analyze", c.id, "--json", "--authorized", allow)
+			out, errs, code := runCase(t, db, "analyze", c.id, "--json", "--authorized", allow)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
@@ -143,7 +143,7 @@ func TestDemoFindingsAndSuggestions(t *testing.T) {
 		})
 	}
 	// Without the allow-list the authorised miner is a plain true positive.
-	out, _, _ := cli(t, db, "analyze", demoAuth, "--json")
+	out, _, _ := runCase(t, db, "analyze", demoAuth, "--json")
 	var an analyzeOut
 	if json.Unmarshal([]byte(out), &an) != nil || an.Suggestion.Disposition != "true-positive" {
 		t.Errorf("without --authorized: %+v", an.Suggestion)
@@ -157,7 +157,7 @@ func TestDemoDecisionsSurviveRestartAndAppend(t *testing.T) {
 		{"decide", demoBlocked, "--disposition", "true-positive", "--cause", "unknown", "--analyst", "bob", "--remediation", "Re-image 10.20.31.77"},
 	}
 	for _, args := range steps {
-		if out, e, c := cli(t, db, args...); c != 0 {
+		if out, e, c := runCase(t, db, args...); c != 0 {
 			t.Fatalf("%v: exit %d %s %s", args, c, out, e)
 		}
 	}
@@ -180,7 +180,7 @@ func TestDemoDecisionsSurviveRestartAndAppend(t *testing.T) {
 		t.Errorf("remediation = %+v", last)
 	}
 	// The queue shows the latest disposition; stats count it.
-	out, _, _ := cli(t, db, "analyze", demoBlocked)
+	out, _, _ := runCase(t, db, "analyze", demoBlocked)
 	if !strings.Contains(out, "#1 ") || !strings.Contains(out, "#2 ") || !strings.Contains(out, "needs-info by alice: waiting for EDR triage") {
 		t.Errorf("analyze does not show the history:\n%s", out)
 	}
@@ -289,7 +289,7 @@ func TestHostileCaseRendersInert(t *testing.T) {
 		"export":         {"export", id},
 		"export --json":  {"export", id, "--json"},
 	} {
-		out, errs, code := cli(t, db, args...)
+		out, errs, code := runCase(t, db, args...)
 		if code != 0 {
 			t.Fatalf("%s: exit %d %s", name, code, errs)
 		}
@@ -330,11 +330,11 @@ func TestDemoListStats(t *testing.T) {
 		{"decide", demoAuth, "--disposition", "benign"}, // counts by the latest
 		{"decide", demoFalse, "--disposition", "false-positive"},
 	} {
-		if _, e, c := cli(t, db, args...); c != 0 {
+		if _, e, c := runCase(t, db, args...); c != 0 {
 			t.Fatalf("%v: %s", args, e)
 		}
 	}
-	out, e, c := cli(t, db, "list", "--stats", "--json")
+	out, e, c := runCase(t, db, "list", "--stats", "--json")
 	if c != 0 {
 		t.Fatalf("list --stats --json: exit %d %s", c, e)
 	}
@@ -354,7 +354,7 @@ func TestDemoListStats(t *testing.T) {
 	if j.ThreatID != 86331 || j.Alerts != 1 || j.Decided != 1 || j.TruePositives != 0 || j.TPRate != 0 {
 		t.Errorf("JSON-RPC signature %+v", j)
 	}
-	text, _, c := cli(t, db, "list", "--stats")
+	text, _, c := runCase(t, db, "list", "--stats")
 	if c != 0 || !strings.Contains(text, "XMRig Miner Command and Control Traffic Detection(85886)") || !strings.Contains(text, "67%") || !strings.Contains(text, "all signatures") {
 		t.Errorf("list --stats:\n%s", text)
 	}

@@ -34,19 +34,19 @@ func (a *app) writeStats(svc *casework.Service, asJSON bool) error {
 		if s.ThreatID != 0 {
 			name += "(" + strconv.FormatInt(s.ThreatID, 10) + ")"
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t  %s\n", s.Alerts, s.Decided, s.TruePositives, share(s), medianDecision(s), name)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t  %s\n", s.Alerts, s.Decided, s.TruePositives, tpShare(s), medianDecision(s), name)
 		total.Alerts += s.Alerts
 		total.Decided += s.Decided
 		total.TruePositives += s.TruePositives
 	}
 	if len(stats) > 1 {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t\t  all signatures\n", total.Alerts, total.Decided, total.TruePositives, share(total))
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t\t  all signatures\n", total.Alerts, total.Decided, total.TruePositives, tpShare(total))
 	}
 	return tw.Flush()
 }
 
-// share is the true-positive share of the decided alerts, "-" when none.
-func share(s casework.SignatureStats) string {
+// tpShare is the true-positive share of the decided alerts, "-" when none.
+func tpShare(s casework.SignatureStats) string {
 	if s.Decided == 0 {
 		return "-"
 	}
