@@ -73,7 +73,7 @@ func New(svc Service, opts Options) Model {
 		opts.Now = time.Now
 	}
 	th := DefaultTheme()
-	c := &Common{Theme: th, Keys: DefaultKeyMap(), Svc: svc, Opts: opts}
+	c := &Common{Theme: th, Keys: DefaultKeyMap(), Svc: svc, Opts: opts, profile: lipgloss.ColorProfile()}
 	switch {
 	case opts.Plain || lipgloss.ColorProfile() == termenv.Ascii:
 		c.notesStyle = "notty"

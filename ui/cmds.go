@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
 
 	"github.com/minertriage/minertriage/investigate/casework"
 	"github.com/minertriage/minertriage/investigate/ingest"
@@ -137,9 +138,9 @@ func notesCmd(svc Service, gen int, id string) tea.Cmd {
 
 // renderNotesCmd renders markdown for a width (glamour is slow enough to
 // keep out of Update).
-func renderNotesCmd(gen, width int, md []byte, style string) tea.Cmd {
+func renderNotesCmd(gen, width int, md []byte, style string, profile termenv.Profile) tea.Cmd {
 	return func() tea.Msg {
-		return notesRenderedMsg{gen: gen, width: width, text: renderMarkdown(md, width, style)}
+		return notesRenderedMsg{gen: gen, width: width, text: renderMarkdown(md, width, style, profile)}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/minertriage/minertriage/investigate/casework"
 	"github.com/minertriage/minertriage/investigate/ingest"
@@ -65,6 +66,9 @@ type Common struct {
 	// terminal for its background while the program runs would race
 	// Bubble Tea for stdin.
 	notesStyle string
+	// profile is the terminal's colour profile, for glamour (which would
+	// otherwise always emit 24-bit colour).
+	profile termenv.Profile
 	// scripted is set by Drive: no timers, so a script never waits.
 	scripted bool
 }

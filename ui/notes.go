@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/glamour"
+	"github.com/muesli/termenv"
 
 	"github.com/minertriage/minertriage/investigate/textsafe"
 )
@@ -28,7 +29,7 @@ func (p *notesPane) setMarkdown(md []byte, err error) tea.Cmd {
 	if err != nil {
 		return nil
 	}
-	return renderNotesCmd(p.gen, p.width, md, p.c.notesStyle)
+	return renderNotesCmd(p.gen, p.width, md, p.c.notesStyle, p.c.profile)
 }
 
 // setRendered installs a render if it is for the current notes and width.
@@ -50,7 +51,7 @@ func (p *notesPane) setSize(w, h int) tea.Cmd {
 		return nil
 	}
 	p.gen++
-	return renderNotesCmd(p.gen, w, p.md, p.c.notesStyle)
+	return renderNotesCmd(p.gen, w, p.md, p.c.notesStyle, p.c.profile)
 }
 
 func (p *notesPane) scrollKey(km tea.KeyMsg) {
@@ -74,9 +75,10 @@ func (p notesPane) View() string {
 // renderMarkdown renders sanitised markdown for a width in a glamour
 // standard style ("notty" emits no escape sequences); a glamour failure
 // falls back to the sanitised text.
-func renderMarkdown(md []byte, width int, style string) string {
+func renderMarkdown(md []byte, width int, style string, profile termenv.Profile) string {
 	src := textsafe.Block(string(md))
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(20, width-4)))
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(20, width-4)),
+		glamour.WithColorProfile(profile))
 	if err != nil {
 		return src
 	}
