@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/gopacket/layers"
 	"github.com/minertriage/minertriage/investigate/capture/capturetest"
+	"github.com/minertriage/minertriage/investigate/stratum"
 )
 
 func TestLinkTypesAndIPv6(t *testing.T) {
@@ -138,23 +139,20 @@ func TestDNSChainSNIAndStratumOverTLS(t *testing.T) {
 	if len(res.DNS) == 0 || res.DNS[len(res.DNS)-1].Name != "pool.supportxmr.com" {
 		t.Fatalf("dns %+v", res.DNS)
 	}
-	var plain, tls int
-	for _, s := range res.Stratum {
-		switch {
-		case s.TLS:
-			tls++
-			if s.PoolHost != "xmr-eu1.nanopool.org" || s.Server != "104.16.1.1:443" || s.Steps[0].Observed || s.Steps[0].Reason == "" {
-				t.Fatalf("TLS session %+v", s)
-			}
-		default:
-			plain++
-			if s.PoolHost != "pool.supportxmr.com" {
-				t.Fatalf("pool host %q, want the name the client asked DNS for", s.PoolHost)
-			}
-		}
+	// The plaintext session is in Stratum with its dialect; the TLS one to
+	// the pool name only in StratumTLS.
+	if len(res.Stratum) != 1 || res.Stratum[0].TLS || res.Stratum[0].Dialect != stratum.DialectXMRig {
+		t.Fatalf("stratum %+v, want the one plaintext xmrig session", res.Stratum)
 	}
-	if plain != 1 || tls != 1 {
-		t.Fatalf("plain %d tls %d", plain, tls)
+	if res.Stratum[0].PoolHost != "pool.supportxmr.com" {
+		t.Fatalf("pool host %q, want the name the client asked DNS for", res.Stratum[0].PoolHost)
+	}
+	if len(res.StratumTLS) != 1 {
+		t.Fatalf("stratum_tls %+v, want the one TLS session", res.StratumTLS)
+	}
+	if s := res.StratumTLS[0]; !s.TLS || s.Dialect != "" || s.PoolHost != "xmr-eu1.nanopool.org" || s.Server != "104.16.1.1:443" ||
+		len(s.Steps) != 4 || s.Steps[0].Observed || s.Steps[0].Reason == "" {
+		t.Fatalf("TLS session %+v", s)
 	}
 	if len(res.TLS) != 1 || res.TLS[0].SNI != "xmr-eu1.nanopool.org" || res.TLS[0].Client != "10.20.30.40:50100" {
 		t.Fatalf("tls hellos %+v", res.TLS)

@@ -85,7 +85,7 @@ var realCaptures = map[string]captureWant{
 		// probes and the TLS attempt on the same port are not sessions.
 		wantSessions(t, r, 3)
 		jobs, logins := 0, 0
-		for _, s := range plaintext(r) {
+		for _, s := range r.Stratum {
 			wantEq(t, s.Server+" dialect", s.Dialect, stratum.DialectStratumV1)
 			wantEq(t, s.Server+" agent", s.Agent, "bfgminer/5.2.0")
 			wantEq(t, s.Client+" steps", steps(&s), "login:O job:O submit:- result:-")
@@ -98,7 +98,7 @@ var realCaptures = map[string]captureWant{
 		wantEq(t, "mining.notify in the file", jobs, 10)
 		wantEq(t, "subscribe+authorize in the file", logins, 4)
 		authorized := 0
-		for _, s := range plaintext(r) {
+		for _, s := range r.Stratum {
 			if s.Login == "broatcast" && s.Password == "123" {
 				authorized++
 			}
@@ -124,7 +124,7 @@ var realCaptures = map[string]captureWant{
 	"zeek-cryptomining_coinhive-stratum_xmr-login-job.pcap": {320, "pcap", func(t *testing.T, r *capture.Result) {
 		wantSessions(t, r, 3)
 		logins, jobs := 0, 0
-		for _, s := range plaintext(r) {
+		for _, s := range r.Stratum {
 			wantEq(t, s.Client+" server", s.Server, "192.110.160.114:3333")
 			wantEq(t, s.Client+" pool host (from DNS)", s.PoolHost, "la01.supportxmr.com")
 			wantEq(t, s.Client+" dialect", s.Dialect, stratum.DialectXMRig)
@@ -140,11 +140,13 @@ var realCaptures = map[string]captureWant{
 		wantEq(t, "jobs in the file (4 in login results + 6 pushes)", jobs, 10)
 	}},
 	"zeek-cryptomining_coinhive_browser-wss-tls-authedmine.pcap": {1912, "pcap", func(t *testing.T, r *capture.Result) {
-		wantSessions(t, r, 0) // no plaintext Stratum at all
-		// The pool list flags the encrypted mining flow: reported as
-		// Stratum over TLS, steps not observable.
+		wantSessions(t, r, 0) // no plaintext Stratum at all: "stratum" is empty
+		// The pool list flags the encrypted mining flow: reported in
+		// stratum_tls, the pool by SNI, steps not observable (issue #3).
 		if s := tlsSession(r, "37.187.167.83:443"); s == nil || s.PoolHost != "ws027.authedmine.com" || s.Client != "10.0.2.15:46634" {
-			t.Errorf("the TLS mining flow 10.0.2.15:46634 → 37.187.167.83:443 (ws027.authedmine.com) should be reported as Stratum over TLS, got %+v", s)
+			t.Errorf("the TLS mining flow 10.0.2.15:46634 → 37.187.167.83:443 (ws027.authedmine.com) should be in StratumTLS, got %+v", s)
+		} else if s.Dialect != "" || !strings.Contains(s.Steps[0].Reason, "ws027.authedmine.com") {
+			t.Errorf("TLS session dialect %q (want none: not observable), login reason %q (want the pool named)", s.Dialect, s.Steps[0].Reason)
 		}
 		if !hasSNI(r, "ws027.authedmine.com", "37.187.167.83:443") {
 			t.Errorf("TLS SNI ws027.authedmine.com to 37.187.167.83:443 missing from Result.TLS")
@@ -196,11 +198,7 @@ func TestRealCaptures(t *testing.T) {
 			wantEq(t, "packets", r.Packets, want.packets)
 			wantEq(t, "format", r.Format, want.format)
 			wantEq(t, "truncated", r.Truncated, false)
-			for _, s := range r.Stratum {
-				if len(s.Steps) != 4 {
-					t.Errorf("%s: %d steps, want always 4", s.Server, len(s.Steps))
-				}
-			}
+			checkSessionLists(t, r)
 			want.check(t, r)
 			checkJSONContract(t, r)
 		})
@@ -290,8 +288,8 @@ func checkJSONContract(t *testing.T, r *capture.Result) {
 	if err := json.Unmarshal(b, &top); err != nil {
 		t.Fatal(err)
 	}
-	wantKeys(t, "result", top, "file", "format", "link_type", "packets", "truncated", "warnings", "conversations", "dns", "stratum", "strings")
-	for _, k := range []string{"warnings", "conversations", "dns", "stratum", "strings"} {
+	wantKeys(t, "result", top, "file", "format", "link_type", "packets", "truncated", "warnings", "conversations", "dns", "stratum", "stratum_tls", "strings")
+	for _, k := range []string{"warnings", "conversations", "dns", "stratum", "stratum_tls", "strings"} {
 		if _, ok := top[k].([]any); !ok {
 			t.Errorf("%q is %T, want a JSON array", k, top[k])
 		}
@@ -310,10 +308,9 @@ func checkJSONContract(t *testing.T, r *capture.Result) {
 		if _, ok := s["algorithms"].([]any); !ok {
 			t.Errorf("stratum algorithms is %T, want an array", s["algorithms"])
 		}
-		// A TLS session's dialect cannot be known (empty); a reconstructed
-		// one must use the contract's names.
-		if d := s["dialect"]; s["tls"] != true && !slices.Contains([]any{"xmrig", "stratum-v1", "ethstratum", "eth-proxy"}, d) {
-			t.Errorf("dialect %v is not one of the contract's names", d)
+		// Scripts validate the enum: no empty dialect here, ever.
+		if d := s["dialect"]; !slices.Contains([]any{"xmrig", "stratum-v1", "ethstratum", "eth-proxy"}, d) || s["tls"] == true {
+			t.Errorf("stratum entry %v → %v: dialect %q tls %v, want one of the contract's names and no TLS", s["client"], s["server"], d, s["tls"])
 		}
 		for _, st := range list(s["steps"]) {
 			wantKeys(t, "step", st, "step", "observed", "inferred", "count", "frame", "method", "accepted", "rejected")
@@ -328,17 +325,38 @@ func checkJSONContract(t *testing.T, r *capture.Result) {
 			}
 		}
 	}
-}
-
-// plaintext returns the reconstructed sessions (not Stratum over TLS).
-func plaintext(r *capture.Result) []stratum.Session {
-	var out []stratum.Session
-	for _, s := range r.Stratum {
-		if !s.TLS {
-			out = append(out, s)
+	for _, s := range list(top["stratum_tls"]) {
+		wantKeys(t, "stratum_tls", s, "client", "server", "pool_host", "tls", "steps")
+		if s["tls"] != true {
+			t.Errorf("stratum_tls entry %v → %v: tls %v", s["client"], s["server"], s["tls"])
 		}
 	}
-	return out
+}
+
+// checkSessionLists holds for every capture: Stratum has only plaintext
+// sessions with a contract dialect; StratumTLS only TLS ones with no
+// dialect and nothing observed; both always have the four steps.
+func checkSessionLists(t *testing.T, r *capture.Result) {
+	t.Helper()
+	for _, s := range r.Stratum {
+		if !slices.Contains([]stratum.Dialect{stratum.DialectXMRig, stratum.DialectStratumV1, stratum.DialectEthStratum, stratum.DialectEthProxy}, s.Dialect) || s.TLS {
+			t.Errorf("Stratum %s → %s: dialect %q tls %v, want one of the four dialects, plaintext", s.Client, s.Server, s.Dialect, s.TLS)
+		}
+		if len(s.Steps) != 4 {
+			t.Errorf("%s: %d steps, want always 4", s.Server, len(s.Steps))
+		}
+	}
+	for _, s := range r.StratumTLS {
+		if !s.TLS || s.Dialect != "" || len(s.Steps) != 4 {
+			t.Errorf("StratumTLS %s → %s: tls %v dialect %q, %d steps; want TLS, no dialect, 4 steps", s.Client, s.Server, s.TLS, s.Dialect, len(s.Steps))
+		}
+		for _, st := range s.Steps {
+			if st.Observed || st.Inferred || st.Count > 0 || st.Reason == "" {
+				t.Errorf("TLS session %s→%s step %s: observed %v inferred %v count %d reason %q; want absent with the reason",
+					s.Client, s.Server, st.Step, st.Observed, st.Inferred, st.Count, st.Reason)
+			}
+		}
+	}
 }
 
 func list(v any) []map[string]any {
@@ -366,23 +384,11 @@ func wantKeys(t *testing.T, what string, m map[string]any, keys ...string) {
 }
 
 // wantSessions checks the number of reconstructed (plaintext) Stratum
-// sessions. Stratum over TLS is reported in the same list with TLS set and
-// nothing observable; those must say so and observe nothing.
+// sessions; Stratum over TLS is in r.StratumTLS (checkSessionLists).
 func wantSessions(t *testing.T, r *capture.Result, n int) {
 	t.Helper()
 	var got []string
 	for _, s := range r.Stratum {
-		if s.TLS {
-			for _, st := range s.Steps {
-				if st.Observed || st.Count > 0 {
-					t.Errorf("TLS session %s→%s claims an observed %s step", s.Client, s.Server, st.Step)
-				}
-			}
-			if s.PoolHost == "" && !strings.HasSuffix(s.Server, ":443") {
-				t.Logf("TLS session %s→%s flagged by port only", s.Client, s.Server)
-			}
-			continue
-		}
 		got = append(got, s.Client+"→"+s.Server+" "+string(s.Dialect))
 	}
 	if len(got) != n {
@@ -395,7 +401,7 @@ func wantSessions(t *testing.T, r *capture.Result, n int) {
 func session(t *testing.T, r *capture.Result, server string) *stratum.Session {
 	t.Helper()
 	for i := range r.Stratum {
-		if r.Stratum[i].Server == server && !r.Stratum[i].TLS {
+		if r.Stratum[i].Server == server {
 			return &r.Stratum[i]
 		}
 	}
@@ -405,9 +411,9 @@ func session(t *testing.T, r *capture.Result, server string) *stratum.Session {
 
 // tlsSession finds the Stratum-over-TLS entry with this server address.
 func tlsSession(r *capture.Result, server string) *stratum.Session {
-	for i := range r.Stratum {
-		if r.Stratum[i].Server == server && r.Stratum[i].TLS {
-			return &r.Stratum[i]
+	for i := range r.StratumTLS {
+		if r.StratumTLS[i].Server == server {
+			return &r.StratumTLS[i]
 		}
 	}
 	return nil

@@ -62,7 +62,9 @@ func (a *analysis) finish() {
 			res.TLS = append(res.TLS, TLSHello{Client: c.endpoint(client), Server: c.endpoint(1 - client),
 				SNI: c.sni, Time: c.helloTime, Frame: c.helloFrame})
 		}
-		if s := a.session(c, client); s != nil {
+		if s := a.session(c, client); s != nil && s.TLS {
+			res.StratumTLS = append(res.StratumTLS, *s)
+		} else if s != nil {
 			res.Stratum = append(res.Stratum, *s)
 		}
 		if c.stream != nil {
@@ -84,6 +86,9 @@ func (a *analysis) finish() {
 	}
 	if res.Stratum == nil {
 		res.Stratum = []stratum.Session{}
+	}
+	if res.StratumTLS == nil {
+		res.StratumTLS = []stratum.Session{}
 	}
 	if res.Strings == nil {
 		res.Strings = []String{}
@@ -161,7 +166,8 @@ func (c *conv) app() string {
 }
 
 // session returns the conversation's Stratum session: reconstructed from
-// plaintext, or a TLS conversation to a pool (steps not observable).
+// plaintext (a dialect set), or a TLS conversation to a pool (TLS set,
+// steps not observable; finish files it under StratumTLS).
 func (a *analysis) session(c *conv, client int) *stratum.Session {
 	server := c.key.b
 	if client == 1 {

@@ -12,6 +12,12 @@ import (
 
 // Result is the analysis of one capture. Its JSON form is the contract of
 // `minertriage pcap --json` (DESIGN.md).
+//
+// Stratum over TLS (a ClientHello to a known pool by SNI or address, or to
+// a mining port) is kept in StratumTLS, not Stratum: its dialect cannot be
+// known, so Dialect is empty, TLS is true and every step is absent with the
+// reason; netflow is the evidence. Keeping it apart means every entry of
+// Stratum carries one of the contract's dialect names (issue #3).
 type Result struct {
 	File          string            `json:"file"`
 	Format        string            `json:"format"`    // "pcap" | "pcapng"
@@ -23,7 +29,8 @@ type Result struct {
 	Conversations []Conversation    `json:"conversations"`
 	DNS           []DNSAnswer       `json:"dns"`
 	TLS           []TLSHello        `json:"tls"`
-	Stratum       []stratum.Session `json:"stratum"`
+	Stratum       []stratum.Session `json:"stratum"`     // plaintext; Dialect always one of the four names
+	StratumTLS    []stratum.Session `json:"stratum_tls"` // Stratum over TLS: no dialect, steps not observable
 	Strings       []String          `json:"strings"`
 	StringsTotal  int               `json:"strings_total"`         // before the cap
 	PacketList    []PacketSummary   `json:"packet_list,omitempty"` // capped; for the workbench
