@@ -9,49 +9,10 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/minertriage/minertriage/investigate/casework"
-	"github.com/minertriage/minertriage/investigate/intel"
 	"github.com/minertriage/minertriage/investigate/textsafe"
 )
-
-// caseFlags are the intelligence inputs of analyze and export.
-type caseFlags struct {
-	authorized string // allow-list of authorised miners
-	pools      string // extra mining-pool list
-	owners     string // iptoasn owners table
-}
-
-func (c *caseFlags) register(f *pflag.FlagSet) {
-	f.StringVar(&c.authorized, "authorized", "", "allow-list of authorised miners: one address, CIDR network or wallet a line")
-	f.StringVar(&c.pools, "pools", "", "extra mining-pool list, one host, address or address:port a line")
-	f.StringVar(&c.owners, "owners", "", "address→owner table in the iptoasn.com TSV format")
-}
-
-// options loads the files the flags name into casework options.
-func (c caseFlags) options(a *app) (casework.Options, error) {
-	o := casework.Options{Analyst: a.analystName()}
-	var err error
-	if c.authorized != "" {
-		if o.Authorized, err = casework.LoadAllowListFile(c.authorized); err != nil {
-			return o, namePath(c.authorized, err)
-		}
-	}
-	if c.pools != "" {
-		extra, err := loadFile(c.pools, func(r io.Reader) (*intel.PoolList, error) { return intel.LoadPools(r, c.pools) })
-		if err != nil {
-			return o, namePath(c.pools, err)
-		}
-		o.Pools = intel.NewPoolList().Merge(intel.DefaultPools(), extra)
-	}
-	if c.owners != "" {
-		if o.Owners, err = loadFile(c.owners, func(r io.Reader) (*intel.Owners, error) { return intel.LoadOwners(r, c.owners) }); err != nil {
-			return o, namePath(c.owners, err)
-		}
-	}
-	return o, nil
-}
 
 // analystName is --analyst, else $USER, else "unknown".
 func (a *app) analystName() string {
@@ -85,7 +46,7 @@ func alertError(id string, err error) error {
 
 func newAnalyzeCmd(a *app) *cobra.Command {
 	var asJSON bool
-	var cf caseFlags
+	var cf intelFlags
 	cmd := &cobra.Command{
 		Use:   "analyze ALERT",
 		Short: "Run every step for one alert and print the findings",
@@ -96,7 +57,7 @@ with its reasons. The suggestion is never applied: record a decision with
 the alert. The store is opened read-only.`,
 		Args: exactArgs(1, "one alert id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := cf.options(a)
+			opts, err := a.caseOptions(cf)
 			if err != nil {
 				return err
 			}

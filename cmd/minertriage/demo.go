@@ -15,6 +15,7 @@ import (
 
 func newDemoCmd(a *app) *cobra.Command {
 	var print bool
+	var in intelFlags
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Open the workbench on the built-in demo case (temporary store)",
@@ -22,26 +23,28 @@ func newDemoCmd(a *app) *cobra.Command {
 and four captures: a clear miner, a blocked one, a false positive and an
 authorised one) into a temporary store and opens the workbench on it. The
 store is removed on exit. With --print it imports the case and prints the
-queue instead, without a terminal (handy in CI).`,
+queue instead, without a terminal (handy in CI). --authorized adds your
+allow-list to the demo's; --pools and --owners work as for analyze.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if print {
-				return a.printDemo(cmd.Context())
+				return a.printDemo(cmd.Context(), in)
 			}
-			return a.runWorkbench(cmd.Context(), true)
+			return a.runWorkbench(cmd.Context(), true, in)
 		},
 	}
+	in.register(cmd.Flags()) // --authorized adds to the demo's own allow-list
 	cmd.Flags().BoolVar(&print, "print", false, "import the demo case and print the queue instead of opening the workbench")
 	return cmd
 }
 
 // printDemo imports the demo case into a temporary store and prints what
 // was loaded and the queue.
-func (a *app) printDemo(ctx context.Context) error {
+func (a *app) printDemo(ctx context.Context, in intelFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	d, err := a.openDemo()
+	d, err := a.openDemo(in)
 	if err != nil {
 		return err
 	}

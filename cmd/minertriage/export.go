@@ -14,7 +14,7 @@ import (
 func newExportCmd(a *app) *cobra.Command {
 	var out string
 	var asJSON bool
-	var cf caseFlags
+	var cf intelFlags
 	cmd := &cobra.Command{
 		Use:   "export ALERT [-o FILE]",
 		Short: "Write markdown case notes",
@@ -26,7 +26,7 @@ spans and defanged, so the notes render inert. --json gives the same as data.
 The store is opened read-only.`,
 		Args: exactArgs(1, "one alert id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := cf.options(a)
+			opts, err := a.caseOptions(cf)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"io"
 	"net/netip"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -21,11 +20,10 @@ import (
 )
 
 type flowsOptions struct {
-	json       bool
-	src, dst   string
-	poolsFile  string
-	ownersFile string
-	top        int
+	json     bool
+	src, dst string
+	intel    intelFlags // --pools and --owners
+	top      int
 }
 
 func newFlowsCmd(a *app) *cobra.Command {
@@ -47,8 +45,7 @@ reason for every number. Nothing is stored.`,
 	f.BoolVar(&o.json, "json", false, "print JSON: {pairs: [...]}, highest score first")
 	f.StringVar(&o.src, "src", "", "only pairs from this source address")
 	f.StringVar(&o.dst, "dst", "", "only pairs to this destination address")
-	f.StringVar(&o.poolsFile, "pools", "", "extra mining-pool list, one host, address or address:port a line")
-	f.StringVar(&o.ownersFile, "owners", "", "address→owner table in the iptoasn.com TSV format")
+	o.intel.registerLists(f)
 	f.IntVar(&o.top, "top", 5, "how many pairs to explain in detail (text output)")
 	return cmd
 }
@@ -83,19 +80,9 @@ func (a *app) runFlows(cmd *cobra.Command, files []string, o flowsOptions) error
 	if o.top < 0 {
 		return usagef("flows: --top must not be negative")
 	}
-	pools := intel.DefaultPools()
-	if o.poolsFile != "" {
-		extra, err := loadFile(o.poolsFile, func(r io.Reader) (*intel.PoolList, error) { return intel.LoadPools(r, o.poolsFile) })
-		if err != nil {
-			return err
-		}
-		pools.Merge(extra)
-	}
-	var owners *intel.Owners
-	if o.ownersFile != "" {
-		if owners, err = loadFile(o.ownersFile, func(r io.Reader) (*intel.Owners, error) { return intel.LoadOwners(r, o.ownersFile) }); err != nil {
-			return err
-		}
+	pools, owners, err := o.intel.lists()
+	if err != nil {
+		return err
 	}
 
 	sink := newFlowSink()
@@ -136,17 +123,6 @@ func (a *app) runFlows(cmd *cobra.Command, files []string, o flowsOptions) error
 		}{out})
 	}
 	return writeFlowsText(a.stdout, out, sink.agg.Flows(), o.top)
-}
-
-// loadFile opens path and hands it to load; errors name the file.
-func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
-	var zero T
-	f, err := os.Open(path)
-	if err != nil {
-		return zero, err // *PathError names the file
-	}
-	defer f.Close()
-	return load(f)
 }
 
 // namePath makes sure an error names the file it is about.

@@ -65,6 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func newRootCmd(a *app) *cobra.Command {
+	var in intelFlags
 	root := &cobra.Command{
 		Use:   "minertriage",
 		Short: "Triage coin-miner alerts: evidence, Stratum reconstruction, decisions, case notes",
@@ -75,9 +76,10 @@ walks the analyst through them. Without a command it opens the workbench.`,
 		SilenceErrors: true,
 		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runWorkbench(cmd.Context(), false)
+			return a.runWorkbench(cmd.Context(), false, in)
 		},
 	}
+	in.register(root.Flags()) // the workbench's own, not inherited by the commands
 	root.PersistentFlags().StringVar(&a.storePath, "store", "", "store file (default $MINERTRIAGE_STORE or the user data directory)")
 	root.PersistentFlags().StringVar(&a.analyst, "analyst", "", "analyst name recorded with decisions (default $USER)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

@@ -22,30 +22,38 @@ var errNoTerminal = errors.New("the workbench needs a terminal on stdin and stdo
 
 // runWorkbench opens the Bubble Tea workbench on the store (or, for the
 // demo, on a temporary store that the demo case is imported into, in the
-// background with a progress bar, and that is removed on exit).
-func (a *app) runWorkbench(ctx context.Context, demoCase bool) error {
-	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
-		return errNoTerminal
-	}
+// background with a progress bar, and that is removed on exit). The
+// intelligence files are loaded first, so a bad one is reported even
+// where there is no terminal.
+func (a *app) runWorkbench(ctx context.Context, demoCase bool, in intelFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	opts := ui.Options{Plain: os.Getenv("NO_COLOR") != ""}
 	var svc *casework.Service
+	var caseOpts casework.Options
+	var err error
 	if demoCase {
-		d, err := a.openDemo()
+		d, err := a.openDemo(in)
 		if err != nil {
 			return err
 		}
 		defer d.close()
 		svc, opts.Import, opts.Importer = d.svc, d.files, d.svc
-	} else {
+	} else if caseOpts, err = a.workbenchOptions(in); err != nil {
+		return err
+	}
+	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
+		return errNoTerminal
+	}
+	if !demoCase {
+		// Opened only now: read-write, it locks out list, analyze and export.
 		st, err := a.openStore(false)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		svc = casework.NewService(st, casework.Options{Analyst: a.analystName(), CaptureDetail: true})
+		svc = casework.NewService(st, caseOpts)
 	}
 	if os.Getenv("DEBUG") != "" {
 		// The TUI owns stdout: debug logs go to a file.
@@ -69,9 +77,19 @@ type demoCase struct {
 	files []string // evidence in import order
 }
 
+// workbenchOptions is the casework options of the workbench: the
+// analyst, the intelligence files, and the capture detail its capture pane
+// shows.
+func (a *app) workbenchOptions(in intelFlags) (casework.Options, error) {
+	o, err := a.caseOptions(in)
+	o.CaptureDetail = true
+	return o, err
+}
+
 // openDemo writes the demo case into a temporary directory and opens an
-// empty store there; the caller imports the files and calls close.
-func (a *app) openDemo() (*demoCase, error) {
+// empty store there; the caller imports the files and calls close. The
+// demo's allow-list is merged with --authorized.
+func (a *app) openDemo(in intelFlags) (*demoCase, error) {
 	dir, err := os.MkdirTemp("", "minertriage-demo-")
 	if err != nil {
 		return nil, fmt.Errorf("demo: creating a temporary directory: %w", err)
@@ -81,17 +99,50 @@ func (a *app) openDemo() (*demoCase, error) {
 		d.close()
 		return nil, err
 	}
-	allow, err := casework.LoadAllowListFile(filepath.Join(dir, demo.AllowList))
+	if in.authorized, err = mergeAllowLists(filepath.Join(dir, demo.AllowList), in.authorized); err != nil {
+		d.close()
+		return nil, err
+	}
+	opts, err := a.workbenchOptions(in)
 	if err != nil {
 		d.close()
-		return nil, fmt.Errorf("demo: %w", err)
+		return nil, err
 	}
 	if d.st, err = store.Open(filepath.Join(dir, "demo.db"), store.Options{}); err != nil {
 		d.close()
 		return nil, err
 	}
-	d.svc = casework.NewService(d.st, casework.Options{Analyst: a.analystName(), Authorized: allow, CaptureDetail: true})
+	d.svc = casework.NewService(d.st, opts)
 	return d, nil
+}
+
+// mergeAllowLists appends the analyst's allow-list (if any) to the demo's
+// and returns the demo's path. The analyst's file is checked on its own
+// first, so an error names its own file and line. A match then cites the
+// merged file's line: casework.AllowList keeps one source per list.
+func mergeAllowLists(demoList, user string) (string, error) {
+	if user == "" {
+		return demoList, nil
+	}
+	if _, err := casework.LoadAllowListFile(user); err != nil {
+		return "", namePath(user, err)
+	}
+	b, err := os.ReadFile(user)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(demoList, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return "", fmt.Errorf("demo: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "\n# --- from %q ---\n%s\n", user, b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("demo: %w", err)
+	}
+	return demoList, nil
 }
 
 // close closes the store and removes the temporary directory.
