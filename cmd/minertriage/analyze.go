@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,15 +26,37 @@ func (a *app) analystName() string {
 	return "unknown"
 }
 
-// openCase opens the store (read-only for commands that only read, so
-// they may run beside one another) and a casework service over it with
-// the given options.
-func (a *app) openCase(readOnly bool, opts casework.Options) (*casework.Service, func(), error) {
+// openCase loads the intelligence files, then opens the store (read-only
+// for commands that only read, so they may run beside one another) and a
+// casework service over it. The files come first: a bad one is reported
+// without waiting for a store another process holds.
+func (a *app) openCase(readOnly bool, in intelFlags) (*casework.Service, func(), error) {
+	opts, err := a.caseOptions(in)
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := a.openStore(readOnly)
 	if err != nil {
 		return nil, nil, err
 	}
 	return casework.NewService(st, opts), func() { st.Close() }, nil
+}
+
+// readAlert runs one read-only query about an alert (Analyze, NotesJSON)
+// with the intelligence files loaded, as analyze and export do; a missing
+// alert is one sentence naming it.
+func readAlert[T any](ctx context.Context, a *app, in intelFlags, id string, query func(*casework.Service, context.Context, string) (T, error)) (T, error) {
+	var zero T
+	svc, done, err := a.openCase(true, in)
+	if err != nil {
+		return zero, err
+	}
+	defer done()
+	v, err := query(svc, ctx, id)
+	if err != nil {
+		return zero, alertError(id, err)
+	}
+	return v, nil
 }
 
 // alertError turns casework.ErrNotFound into one sentence naming the alert.
@@ -57,18 +80,9 @@ with its reasons. The suggestion is never applied: record a decision with
 the alert. The store is opened read-only.`,
 		Args: exactArgs(1, "one alert id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := a.caseOptions(cf)
+			an, err := readAlert(cmd.Context(), a, cf, args[0], (*casework.Service).Analyze)
 			if err != nil {
 				return err
-			}
-			svc, done, err := a.openCase(true, opts)
-			if err != nil {
-				return err
-			}
-			defer done()
-			an, err := svc.Analyze(cmd.Context(), args[0])
-			if err != nil {
-				return alertError(args[0], err)
 			}
 			if asJSON {
 				return writeInertJSON(a.stdout, an)

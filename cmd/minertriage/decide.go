@@ -47,7 +47,7 @@ Causes:       ` + allowedNames(casework.Causes),
 					items = append(items, casework.RemediationItem{Action: x})
 				}
 			}
-			svc, done, err := a.openCase(false, casework.Options{Analyst: a.analystName()})
+			svc, done, err := a.openCase(false, intelFlags{})
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/minertriage/minertriage/investigate/casework"
 	"github.com/minertriage/minertriage/investigate/textsafe"
 )
 
@@ -26,18 +27,9 @@ spans and defanged, so the notes render inert. --json gives the same as data.
 The store is opened read-only.`,
 		Args: exactArgs(1, "one alert id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := a.caseOptions(cf)
+			doc, err := readAlert(cmd.Context(), a, cf, args[0], (*casework.Service).NotesJSON)
 			if err != nil {
 				return err
-			}
-			svc, done, err := a.openCase(true, opts)
-			if err != nil {
-				return err
-			}
-			defer done()
-			doc, err := svc.NotesJSON(cmd.Context(), args[0])
-			if err != nil {
-				return alertError(args[0], err)
 			}
 			body := []byte(doc.Markdown)
 			if asJSON {
