@@ -341,7 +341,12 @@ func (q *queueModel) statsLine() string {
 	var parts []string
 	for _, s := range st {
 		name := ansiSafeCut(s.Threat, 40)
-		parts = append(parts, fmt.Sprintf("%s (%d): %d/%d decided, TP %.0f%%", name, s.ThreatID, s.Decided, s.Alerts, s.TPRate*100))
+		// A rate over nothing decided would read as "0% true positives".
+		rate := "TP –"
+		if s.Decided > 0 {
+			rate = fmt.Sprintf("TP %.0f%%", s.TPRate*100)
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d): %d/%d decided, %s", name, s.ThreatID, s.Decided, s.Alerts, rate))
 	}
 	return clip(t.Faint.Render(strings.Join(parts, " · ")), q.width, 1)
 }
