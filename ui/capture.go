@@ -160,23 +160,9 @@ func (p *capturePane) switchView(v capView) {
 	p.rebuild()
 }
 
-// cursorBy moves a list cursor.
+// cursorBy moves a list cursor, kept on one of the n rows.
 func cursorBy(k *KeyMap, km tea.KeyMsg, cur, n, h int) int {
-	switch {
-	case key.Matches(km, k.Up):
-		cur--
-	case key.Matches(km, k.Down):
-		cur++
-	case key.Matches(km, k.PageUp):
-		cur -= h
-	case key.Matches(km, k.PageDown):
-		cur += h
-	case key.Matches(km, k.Top):
-		cur = 0
-	case key.Matches(km, k.Bottom):
-		cur = n
-	}
-	return clampInt(cur, 0, max(0, n-1))
+	return clampInt(keyMove(k, km, cur, n, h), 0, max(0, n-1))
 }
 
 // follow keeps the cursor inside the window.

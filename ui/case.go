@@ -221,23 +221,31 @@ func (m caseModel) updatePane(km tea.KeyMsg) (caseModel, tea.Cmd) {
 	return m, cmd
 }
 
-// scrollBy moves a scroll offset for a list of n lines in a window of h.
+// scrollBy moves a scroll offset for a list of n lines in a window of h,
+// kept so the window stays full.
 func scrollBy(k *KeyMap, km tea.KeyMsg, off, n, h int) int {
+	return clampInt(keyMove(k, km, off, n, h), 0, max(0, n-h))
+}
+
+// keyMove applies a movement key to a position in n lines shown h at a
+// time, unclamped: a cursor and a scroll offset differ only in their
+// bounds.
+func keyMove(k *KeyMap, km tea.KeyMsg, pos, n, h int) int {
 	switch {
 	case key.Matches(km, k.Up):
-		off--
+		pos--
 	case key.Matches(km, k.Down):
-		off++
+		pos++
 	case key.Matches(km, k.PageUp):
-		off -= h
+		pos -= h
 	case key.Matches(km, k.PageDown):
-		off += h
+		pos += h
 	case key.Matches(km, k.Top):
-		off = 0
+		pos = 0
 	case key.Matches(km, k.Bottom):
-		off = n
+		pos = n
 	}
-	return clampInt(off, 0, max(0, n-h))
+	return pos
 }
 
 // ask opens the one-line note prompt for a disposition.
