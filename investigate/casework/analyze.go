@@ -144,6 +144,9 @@ func (s *Service) poolHits(a *Analysis) {
 	for _, ss := range a.Sessions {
 		addName(ss.PoolHost, seenStratum)
 	}
+	for _, ss := range a.TLSSessions {
+		addName(ss.PoolHost, seenSNI) // the ClientHello named it (else DNS did, added above)
+	}
 	h := PoolHit{Host: dst, Seen: seenAddress}
 	if m, ok := list.MatchAddr(a.Alert.Dst, a.Alert.DstPort); ok {
 		h.Known, h.Match = true, m.String()

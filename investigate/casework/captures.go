@@ -11,10 +11,10 @@ import (
 
 // captureCacheVersion changes whenever the cached analysis would differ
 // (capture options, Result fields), so stale entries are never read.
-const captureCacheVersion = "v2"
+const captureCacheVersion = "v3" // v3: Stratum over TLS moved to Result.StratumTLS
 
 // gatherCaptures analyses the captures linked to the alert and collects
-// the Stratum sessions of the alert's pair. The whole capture is analysed,
+// the Stratum sessions of the alert's pair (plaintext and over TLS). The whole capture is analysed,
 // not only the pair's packets: the DNS answers that name the pool travel
 // between the host and its resolver. A capture is analysed once: the
 // result is cached by its sha256, for every alert it is linked to. A capture
@@ -36,6 +36,7 @@ func (s *Service) gatherCaptures(ctx context.Context, a *Analysis) error {
 		} else {
 			ca.Result = res
 			a.Sessions = append(a.Sessions, pairSessions(res.Stratum, a.Alert.Src, a.Alert.Dst)...)
+			a.TLSSessions = append(a.TLSSessions, pairSessions(res.StratumTLS, a.Alert.Src, a.Alert.Dst)...)
 		}
 		a.Captures = append(a.Captures, ca)
 	}

@@ -190,7 +190,7 @@ func (a *Analysis) findApplication(cf captureFacts) Finding {
 	}
 	b.summary(l)
 	switch {
-	case known && p.Seen != seenAddress, len(a.Sessions) > 0:
+	case known && p.Seen != seenAddress, a.anyStratum():
 		b.f.Status = StatusSupports
 	case cf.payload:
 		b.f.Status = StatusAgainst
@@ -229,7 +229,7 @@ func (a *Analysis) findApplication(cf captureFacts) Finding {
 		listUntrusted(l, algos, 20)
 		b.detail(l)
 	}
-	if cf.payload && len(a.Sessions) == 0 {
+	if cf.payload && !a.anyStratum() {
 		b.detailf("the capture holds the pair's payload in the clear and it is not Stratum: a JSON-RPC service, not a pool")
 	}
 	return b.done()

@@ -166,6 +166,7 @@ func (sc scenario) analyse(t testing.TB, extra ...scenario) (*Service, *memRepo,
 	if sc.capture != nil {
 		a.Captures = []CaptureAnalysis{{Ref: CaptureRef{SHA256: strings.Repeat("ab", 32), Name: sc.capture.File, Format: "pcap", Size: 9000}, Result: sc.capture}}
 		a.Sessions = pairSessions(sc.capture.Stratum, sc.alert.Src, sc.alert.Dst)
+		a.TLSSessions = pairSessions(sc.capture.StratumTLS, sc.alert.Src, sc.alert.Dst)
 		if err := s.finish(a); err != nil {
 			t.Fatal(err)
 		}

@@ -92,7 +92,11 @@ type Analysis struct {
 	Pair        *flow.Pair        `json:"pair,omitempty"`         // alert src → dst, nil without flows
 	BlastRadius []flow.Pair       `json:"blast_radius,omitempty"` // other internal sources to the same destination
 	Captures    []CaptureAnalysis `json:"captures,omitempty"`
-	Sessions    []stratum.Session `json:"stratum,omitempty"` // Stratum sessions of the alert's pair
+	Sessions    []stratum.Session `json:"stratum,omitempty"` // Stratum sessions of the alert's pair (plaintext: a dialect each)
+	// TLSSessions are the pair's Stratum-over-TLS sessions (the pool by SNI,
+	// steps not observable): kept apart from Sessions, as in capture.Result,
+	// so every entry of "stratum" names its dialect.
+	TLSSessions []stratum.Session `json:"stratum_tls,omitempty"`
 	Decisions   []Decision        `json:"decisions"`
 
 	// What the addresses and application steps established.

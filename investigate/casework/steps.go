@@ -174,6 +174,9 @@ func (a *Analysis) findCapture(cf captureFacts) Finding {
 			}
 			listUntrusted(l, dialects, 4)
 			l.t(")")
+		case len(a.TLSSessions) > 0:
+			b.f.Status = StatusNeutral
+			l.t(", ").add(a.tlsLine())
 		case cf.payload:
 			b.f.Status = StatusAgainst
 			l.t(", payload in the clear but no Stratum")
@@ -202,6 +205,12 @@ func (a *Analysis) findStratum(cf captureFacts) Finding {
 	b := &finding{f: Finding{Step: StepStratum, Title: "Stratum"}}
 	if len(a.Sessions) == 0 {
 		switch {
+		case len(a.TLSSessions) > 0:
+			b.f.Status = StatusNeutral
+			b.summary(a.tlsLine())
+			for _, s := range a.TLSSessions {
+				tlsSessionDetails(b, s)
+			}
 		case cf.files == 0:
 			b.f.Status = StatusMissing
 			b.summary(newLine("no Stratum to reconstruct without a capture; ").add(a.fetchCapture()))
@@ -236,6 +245,12 @@ func (a *Analysis) findStratum(cf captureFacts) Finding {
 	for _, s := range a.Sessions {
 		sessionDetails(b, s)
 	}
+	if len(a.TLSSessions) > 0 {
+		b.detail(a.tlsLine())
+	}
+	for _, s := range a.TLSSessions {
+		tlsSessionDetails(b, s)
+	}
 	return b.done()
 }
 
@@ -257,9 +272,6 @@ func sessionStrength(s stratum.Session) int {
 // sessionLine is the stratum step's one line for a session.
 func sessionLine(s stratum.Session, n int) *line {
 	l := newLine("").u(string(s.Dialect)).t(" session ").h(s.Client).t(" → ").h(s.Server)
-	if s.TLS {
-		return l.t(" over TLS: the steps cannot be observed")
-	}
 	login := stepOf(s, stratum.StepLogin)
 	l.t(": login %s", stepWord(login))
 	if s.Agent != "" {

@@ -142,7 +142,7 @@ func (a *Analysis) reasonsFor(cf captureFacts, add func(int, *line)) {
 
 // reasonsAgainst lists the contrary evidence.
 func (a *Analysis) reasonsAgainst(cf captureFacts, add func(int, *line)) {
-	if cf.payload && len(a.Sessions) == 0 {
+	if cf.payload && !a.anyStratum() {
 		add(strong, newLine("the capture holds the pair's payload in the clear and it is not Stratum"))
 	}
 	switch {
