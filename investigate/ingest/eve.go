@@ -73,12 +73,9 @@ func newEVEParser(file string, o out) *eveParser { return &eveParser{file: file,
 func (p *eveParser) finish() error { return nil }
 
 func (p *eveParser) line(b []byte, no int) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
-	}
 	var r eveRecord
-	if err := json.Unmarshal(b, &r); err != nil {
-		return fmt.Errorf("not a JSON object: %v", jsonErr(err))
+	if ok, err := decodeJSONLine(b, &r); !ok {
+		return err
 	}
 	if r.EventType == "" {
 		return errors.New("EVE record without event_type")
@@ -98,6 +95,19 @@ func (p *eveParser) line(b []byte, no int) error {
 	}
 	p.o.skip()
 	return nil
+}
+
+// decodeJSONLine decodes one line of a JSON-lines log (EVE, Zeek JSON)
+// into v. ok is false for a blank line (nil error: skipped) and for a
+// line that is not a JSON object (the error says why, without the input).
+func decodeJSONLine(b []byte, v any) (ok bool, err error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("not a JSON object: %v", jsonErr(err))
+	}
+	return true, nil
 }
 
 // jsonErr keeps json's message short and free of the input.

@@ -28,6 +28,7 @@ func TestMalformedSamplesStoreNothing(t *testing.T) {
 		{"bad/panos_bad_ip.log", 2, `source address "10.1.216.999" is not an IP address`},
 		{"bad/panos_bad_type.log", 2, "not a PAN-OS log type"},
 		{"bad/eve_bad_json.json", 2, "not a JSON object"},
+		{"bad/zeek_bad_json.json", 3, "not a JSON object: syntax error at byte 56"},
 		{"bad/eve_bad_base64.json", 1, "payload is not base64"},
 		{"bad/zeek_bad_columns.log", 10, "row has 20 columns, #fields names 21"},
 		{"bad/nfdump_bad_row.csv", 3, `source address "not-an-ip" is not an IP address`},

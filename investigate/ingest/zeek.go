@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -262,12 +261,9 @@ func newZeekJSONParser(file string, o out) *zeekJSONParser {
 func (p *zeekJSONParser) finish() error { return nil }
 
 func (p *zeekJSONParser) line(b []byte, no int) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
-	}
 	var r zeekJSON
-	if err := json.Unmarshal(b, &r); err != nil {
-		return fmt.Errorf("not a JSON object: %v", jsonErr(err))
+	if ok, err := decodeJSONLine(b, &r); !ok {
+		return err
 	}
 	z := zeekConn{
 		uid: r.UID, origH: first(r.OrigH, r.OrigH2), origP: first(r.OrigP.String(), r.OrigP2.String()),
