@@ -114,6 +114,13 @@ func (m *caseModel) applicationLines() []string {
 		kv("algorithms", strings.Join(s.Algorithms, ", "))
 		kv("methods", strings.Join(ms, ", "))
 	}
+	if len(m.a.TLSSessions) > 0 {
+		lines = append(lines, "", t.Header.Render("Stratum over TLS")+t.Faint.Render("  steps not observable; netflow is the evidence"))
+	}
+	for _, s := range m.a.TLSSessions {
+		kv("session", s.Client+" → "+s.Server)
+		kv("pool host", s.PoolHost)
+	}
 	return lines
 }
 

@@ -14,7 +14,9 @@ import (
 )
 
 // stratumPane shows one reconstructed mining session: the four steps as a
-// timeline, the messages, and the selected message pretty-printed.
+// timeline, the messages, and the selected message pretty-printed. The
+// pair's Stratum-over-TLS sessions (Analysis.TLSSessions) follow the
+// plaintext ones, shown as such: the pool, and the steps not observable.
 type stratumPane struct {
 	c        *Common
 	sessions []stratum.Session
@@ -26,7 +28,7 @@ type stratumPane struct {
 }
 
 func (p *stratumPane) set(a *casework.Analysis) {
-	p.sessions = a.Sessions
+	p.sessions = append(append([]stratum.Session(nil), a.Sessions...), a.TLSSessions...)
 	p.idx, p.cursor, p.offset = 0, 0, 0
 }
 
@@ -65,14 +67,14 @@ func (p stratumPane) View() string {
 		return t.Faint.Render("no Stratum session reconstructed: a capture of the alert's pair is needed\n(and the session must not be TLS-encrypted).")
 	}
 	s := &p.sessions[p.idx]
+	if s.TLS {
+		return p.tlsView(s)
+	}
 	var lines []string
 	lines = append(lines, t.Text.Render(fmt.Sprintf("session %d/%d: %s  %s → %s", p.idx+1, len(p.sessions), safe(string(s.Dialect)), safe(s.Client), safe(s.Server)))+
 		t.Faint.Render("  [ ] session"))
 	lines = append(lines, t.Label.Render("pool ")+t.Text.Render(safe(s.PoolHost))+t.Label.Render("  login ")+t.Text.Render(safe(s.Login))+
 		t.Label.Render("  agent ")+t.Text.Render(safe(s.Agent))+t.Label.Render("  algo ")+t.Text.Render(safe(strings.Join(s.Algorithms, ","))))
-	if s.TLS {
-		lines = append(lines, t.Warn.Render("Stratum over TLS: the steps cannot be observed in the capture"))
-	}
 	lines = append(lines, p.timeline(s)...)
 	lines = append(lines, t.Faint.Render(fmt.Sprintf("accepted %d · rejected %d · keepalives %d · jobs %d · difficulty %.0f · height %d",
 		s.Accepted, s.Rejected, s.Keepalives, len(s.JobIDs), s.Difficulty, s.Height)))
@@ -90,6 +92,36 @@ func (p stratumPane) View() string {
 		lines = append(lines, renderRows(t, rows, p.cursor, p.offset, p.listHeight(), p.width))
 		lines = append(lines, t.Header.Render("Selected message"))
 		lines = append(lines, prettyJSON(s.Messages[clampInt(p.cursor, 0, len(rows)-1)].Raw)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tlsView shows a Stratum-over-TLS session: nothing of the exchange can be
+// read, so the pool, the absent steps with the reason, and where to look.
+func (p stratumPane) tlsView(s *stratum.Session) string {
+	t := p.c.Theme
+	pool := s.PoolHost
+	if pool == "" {
+		pool = "(no name: flagged by address or port)"
+	}
+	lines := []string{
+		t.Text.Render(fmt.Sprintf("session %d/%d: Stratum over TLS  %s → %s", p.idx+1, len(p.sessions), safe(s.Client), safe(s.Server))) +
+			t.Faint.Render("  [ ] session"),
+		t.Label.Render("pool ") + t.Text.Render(safe(pool)),
+		t.Warn.Render("Stratum over TLS: the steps cannot be observed in the capture; netflow is the evidence"),
+	}
+	// The steps share one reason, printed once in full below the timeline.
+	bare := *s
+	bare.Steps = append([]stratum.Step(nil), s.Steps...)
+	for i := range bare.Steps {
+		bare.Steps[i].Reason = ""
+	}
+	lines = append(lines, p.timeline(&bare)...)
+	if len(s.Steps) > 0 && s.Steps[0].Reason != "" {
+		lines = append(lines, "")
+		for _, w := range wrapLines(s.Steps[0].Reason, p.width, "") { // wrapLines sanitises
+			lines = append(lines, t.Faint.Render(w))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
