@@ -86,6 +86,7 @@ func writePcapReport(w io.Writer, r *capture.Result) {
 	}
 	writeConversations(w, r.Conversations)
 	writeSessions(w, r.Stratum)
+	writeTLSSessions(w, r.StratumTLS)
 	writeNames(w, r)
 	writeStrings(w, r)
 }
@@ -134,15 +135,10 @@ func writeConversations(w io.Writer, convs []capture.Conversation) {
 func writeSessions(w io.Writer, sessions []stratum.Session) {
 	fmt.Fprintf(w, "\nStratum sessions (%d)\n", len(sessions))
 	if len(sessions) == 0 {
-		fmt.Fprintln(w, "  none: no mining protocol in the plaintext, and no TLS to a known pool")
+		fmt.Fprintln(w, "  none: no mining protocol in the plaintext")
 	}
 	for _, s := range sessions {
-		head := fmt.Sprintf("  %s → %s", s.Client, s.Server)
-		if s.TLS {
-			head += "  Stratum over TLS (steps not observable)"
-		} else {
-			head += "  " + string(s.Dialect)
-		}
+		head := fmt.Sprintf("  %s → %s  %s", s.Client, s.Server, textsafe.Line(string(s.Dialect)))
 		if s.PoolHost != "" {
 			head += "  pool " + textsafe.Line(s.PoolHost)
 		}
@@ -156,12 +152,31 @@ func writeSessions(w io.Writer, sessions []stratum.Session) {
 		for i, st := range s.Steps {
 			fmt.Fprintf(w, "    %d %-6s %s\n", i+1, st.Step, stepLine(st))
 		}
-		if !s.TLS {
-			line := fmt.Sprintf("    shares: %d accepted, %d rejected", s.Accepted, s.Rejected)
-			if len(s.RejectErrors) > 0 {
-				line += " (" + textsafe.Line(strings.Join(s.RejectErrors, "; ")) + ")"
-			}
-			fmt.Fprintln(w, line)
+		line := fmt.Sprintf("    shares: %d accepted, %d rejected", s.Accepted, s.Rejected)
+		if len(s.RejectErrors) > 0 {
+			line += " (" + textsafe.Line(strings.Join(s.RejectErrors, "; ")) + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// writeTLSSessions lists Stratum over TLS: the pool by name (SNI) and why
+// the conversation was flagged; nothing of the exchange can be read.
+func writeTLSSessions(w io.Writer, sessions []stratum.Session) {
+	fmt.Fprintf(w, "\nStratum over TLS (%d)\n", len(sessions))
+	if len(sessions) == 0 {
+		fmt.Fprintln(w, "  none: no TLS to a known pool or mining port")
+		return
+	}
+	fmt.Fprintln(w, "  steps not observable; netflow is the evidence")
+	for i, s := range sessions {
+		if i == textRows {
+			fmt.Fprintf(w, "  … %d more (see --json)\n", len(sessions)-textRows)
+			break
+		}
+		fmt.Fprintf(w, "  %s → %s  pool %s\n", s.Client, s.Server, orDash(textsafe.Line(s.PoolHost)))
+		if len(s.Steps) > 0 && s.Steps[0].Reason != "" {
+			fmt.Fprintf(w, "    %s\n", textsafe.Line(s.Steps[0].Reason))
 		}
 	}
 }

@@ -29,7 +29,7 @@ func TestPcapJSONContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"file", "format", "link_type", "packets", "truncated", "warnings", "conversations", "dns", "stratum", "strings"} {
+	for _, k := range []string{"file", "format", "link_type", "packets", "truncated", "warnings", "conversations", "dns", "stratum", "stratum_tls", "strings"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("key %q missing", k)
 		}
@@ -109,5 +109,57 @@ func TestPcapNotACapture(t *testing.T) {
 	}
 	if _, _, code := runPcapCLI(t); code != 2 {
 		t.Fatalf("no file: exit %d, want 2", code)
+	}
+}
+
+// Stratum over TLS (issue #3) is in "stratum_tls", never in "stratum" with
+// an empty dialect: scripts validate the dialect enum of DESIGN.md.
+func TestPcapJSONStratumOverTLS(t *testing.T) {
+	dialects := map[any]bool{"xmrig": true, "stratum-v1": true, "ethstratum": true, "eth-proxy": true}
+	for _, c := range []struct {
+		file, sni, server string
+		plain             int
+	}{
+		{"zeek-cryptomining_coinhive_browser-wss-tls-authedmine.pcap", "ws027.authedmine.com", "37.187.167.83:443", 0},
+		{"zeek-cryptomining_coinhive-stratum_xmr-login-job.pcap", "coinhive.com", "104.20.208.59:443", 3},
+	} {
+		out, errOut, code := runPcapCLI(t, "--json", realCapture(c.file))
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.file, code, errOut)
+		}
+		var doc struct {
+			Stratum    []map[string]any `json:"stratum"`
+			StratumTLS []map[string]any `json:"stratum_tls"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Stratum == nil || doc.StratumTLS == nil {
+			t.Errorf("%s: stratum %v stratum_tls %v, want arrays", c.file, doc.Stratum, doc.StratumTLS)
+		}
+		if len(doc.Stratum) != c.plain {
+			t.Errorf("%s: %d stratum entries, want %d", c.file, len(doc.Stratum), c.plain)
+		}
+		for _, s := range doc.Stratum {
+			if !dialects[s["dialect"]] {
+				t.Errorf("%s: stratum entry %v → %v has dialect %q", c.file, s["client"], s["server"], s["dialect"])
+			}
+		}
+		found := false
+		for _, s := range doc.StratumTLS {
+			if s["pool_host"] == c.sni && s["server"] == c.server && s["tls"] == true {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: stratum_tls lacks %s (SNI %s): %v", c.file, c.server, c.sni, doc.StratumTLS)
+		}
+	}
+	out, _, _ := runPcapCLI(t, realCapture("zeek-cryptomining_coinhive_browser-wss-tls-authedmine.pcap"))
+	for _, want := range []string{"Stratum sessions (0)", "Stratum over TLS (4)", "steps not observable; netflow is the evidence",
+		"10.0.2.15:46634 → 37.187.167.83:443  pool ws027.authedmine.com"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
 	}
 }
