@@ -37,6 +37,18 @@ func FuzzAnalyze(f *testing.F) {
 		if err == nil && res.Packets < len(res.PacketList) {
 			t.Fatalf("%d packets but %d rows", res.Packets, len(res.PacketList))
 		}
+		if err == nil {
+			for _, s := range res.Stratum { // the contract's enum, whatever the bytes
+				if s.Dialect == "" || s.TLS {
+					t.Fatalf("stratum entry %s → %s: dialect %q tls %v", s.Client, s.Server, s.Dialect, s.TLS)
+				}
+			}
+			for _, s := range res.StratumTLS {
+				if !s.TLS || s.Dialect != "" {
+					t.Fatalf("stratum_tls entry %s → %s: dialect %q tls %v", s.Client, s.Server, s.Dialect, s.TLS)
+				}
+			}
+		}
 		_, _ = Scan(context.Background(), bytes.NewReader(data))
 	})
 }
