@@ -13,8 +13,12 @@ import (
 // AllowList is the list of authorised miners: hosts, networks and wallets
 // that are allowed to mine (a research rig, a sanctioned test). An alert
 // from one of them is a benign true positive, and the suggestion says so;
-// the analyst still decides.
+// the analyst still decides. Lists from several files can be merged; every
+// entry keeps the file and line it came from, so a match cites where the
+// entry really is.
 type AllowList struct {
+	// Source names the list as loaded (the first list, after a Merge);
+	// matches cite each entry's own source, not this.
 	Source  string
 	entries []allowEntry
 }
@@ -22,6 +26,7 @@ type AllowList struct {
 type allowEntry struct {
 	prefix  netip.Prefix // host (/32, /128) or network; invalid for wallets
 	wallet  string       // wallet or worker login, compared without case
+	source  string       // the list the entry was read from
 	line    int
 	comment string
 }
@@ -45,7 +50,7 @@ func LoadAllowList(r io.Reader, source string) (*AllowList, error) {
 		if strings.ContainsAny(text, " \t") {
 			return nil, fmt.Errorf("%s:%d: entry %q has spaces: one address, network or wallet a line", source, n, text)
 		}
-		e := allowEntry{line: n, comment: strings.TrimSpace(comment)}
+		e := allowEntry{source: source, line: n, comment: strings.TrimSpace(comment)}
 		if a, err := netip.ParseAddr(text); err == nil {
 			a = a.Unmap()
 			e.prefix = netip.PrefixFrom(a, a.BitLen())
@@ -72,6 +77,41 @@ func LoadAllowListFile(path string) (*AllowList, error) {
 	}
 	defer f.Close()
 	return LoadAllowList(f, path)
+}
+
+// LoadAllowListFiles reads several allow-lists into one, in order; each
+// entry cites its own file and line. An error names the file and line
+// that failed. Without paths the list is empty.
+func LoadAllowListFiles(paths ...string) (*AllowList, error) {
+	var l *AllowList
+	for _, p := range paths {
+		next, err := LoadAllowListFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if l == nil {
+			l = next
+			continue
+		}
+		l.Merge(next)
+	}
+	if l == nil {
+		l = &AllowList{}
+	}
+	return l, nil
+}
+
+// Merge adds other's entries after l's own. The entries keep their
+// sources, so a match on one of them still cites other's file and line.
+// A nil other adds nothing; l must not be nil.
+func (l *AllowList) Merge(other *AllowList) {
+	if other == nil {
+		return
+	}
+	if l.Source == "" {
+		l.Source = other.Source
+	}
+	l.entries = append(l.entries, other.entries...)
 }
 
 // Len is the number of entries.
@@ -113,7 +153,7 @@ func (l *AllowList) Match(src netip.Addr, logins []string) []string {
 		if hit == "" {
 			continue
 		}
-		desc := fmt.Sprintf("%s (%s:%d", hit, filepath.Base(l.Source), e.line)
+		desc := fmt.Sprintf("%s (%s:%d", hit, filepath.Base(e.source), e.line)
 		if e.comment != "" {
 			desc += ": " + e.comment
 		}
