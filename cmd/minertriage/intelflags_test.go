@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/minertriage/minertriage/investigate/ingest"
+	"github.com/minertriage/minertriage/testdata/demo"
 )
 
 // A bad intelligence file is one line naming file:line and exit 1 for
@@ -80,9 +81,11 @@ func TestWorkbenchOptionsLoadIntelFiles(t *testing.T) {
 }
 
 // demo --authorized adds the analyst's entries to the demo's own list:
-// both the demo's authorised rig and the analyst's host are then benign.
+// both the demo's authorised rig and the analyst's host are then benign,
+// and each match cites the file and line its entry is on — the analyst's
+// own file for the analyst's host, not a line of a merged copy.
 func TestDemoMergesAllowLists(t *testing.T) {
-	user := writeTemp(t, "site.txt", "10.20.30.40 # build server, approved mining test\n")
+	user := writeTemp(t, "site.txt", "# site allow-list\n\n10.20.30.40 # build server, approved mining test\n")
 	d, err := (&app{}).openDemo(intelFlags{authorized: user})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +97,10 @@ func TestDemoMergesAllowLists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for id, want := range map[string]string{demoClear: "approved mining test", demoAuth: "research-lab-01"} {
+	for id, want := range map[string]string{
+		demoClear: "10.20.30.40 (site.txt:3: build server, approved mining test)",
+		demoAuth:  "(" + demo.AllowList + ":3: research-lab-01",
+	} {
 		an, err := d.svc.Analyze(ctx, id)
 		if err != nil {
 			t.Fatal(err)

@@ -99,11 +99,10 @@ func (a *app) openDemo(in intelFlags) (*demoCase, error) {
 		d.close()
 		return nil, err
 	}
-	if in.authorized, err = mergeAllowLists(filepath.Join(dir, demo.AllowList), in.authorized); err != nil {
-		d.close()
-		return nil, err
+	opts, err := a.workbenchOptions(in) // --authorized errors name the analyst's file:line
+	if err == nil {
+		opts.Authorized, err = withDemoAllowList(filepath.Join(dir, demo.AllowList), opts.Authorized)
 	}
-	opts, err := a.workbenchOptions(in)
 	if err != nil {
 		d.close()
 		return nil, err
@@ -116,33 +115,16 @@ func (a *app) openDemo(in intelFlags) (*demoCase, error) {
 	return d, nil
 }
 
-// mergeAllowLists appends the analyst's allow-list (if any) to the demo's
-// and returns the demo's path. The analyst's file is checked on its own
-// first, so an error names its own file and line. A match then cites the
-// merged file's line: casework.AllowList keeps one source per list.
-func mergeAllowLists(demoList, user string) (string, error) {
-	if user == "" {
-		return demoList, nil
-	}
-	if _, err := casework.LoadAllowListFile(user); err != nil {
-		return "", namePath(user, err)
-	}
-	b, err := os.ReadFile(user)
+// withDemoAllowList loads the demo's allow-list and merges the analyst's
+// (if any) after it. Every entry keeps its own file and line, so a match
+// on the analyst's entry cites the analyst's file, not the demo's.
+func withDemoAllowList(demoList string, user *casework.AllowList) (*casework.AllowList, error) {
+	l, err := casework.LoadAllowListFile(demoList)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("demo: %w", err)
 	}
-	f, err := os.OpenFile(demoList, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return "", fmt.Errorf("demo: %w", err)
-	}
-	_, err = fmt.Fprintf(f, "\n# --- from %q ---\n%s\n", user, b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("demo: %w", err)
-	}
-	return demoList, nil
+	l.Merge(user)
+	return l, nil
 }
 
 // close closes the store and removes the temporary directory.
