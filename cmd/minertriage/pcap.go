@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -62,9 +61,8 @@ func (a *app) runPcap(cmd *cobra.Command, path string, o *pcapOpts) error {
 		res.Strings = []capture.String{}
 	}
 	if o.json {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		// Streamed: the whole document at once would cost ~4× the analysis.
+		return writeJSONStream(a.stdout, res)
 	}
 	writePcapReport(a.stdout, res)
 	return nil
@@ -110,26 +108,53 @@ func appRank(app string) int {
 
 func writeConversations(w io.Writer, convs []capture.Conversation) {
 	fmt.Fprintf(w, "\nConversations (%d)\n", len(convs))
-	sorted := append([]capture.Conversation(nil), convs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		ri, rj := appRank(sorted[i].App), appRank(sorted[j].App)
-		if ri != rj {
-			return ri < rj
-		}
-		return sorted[i].Bytes > sorted[j].Bytes
-	})
 	fmt.Fprintf(w, "  %-28s %-28s %-5s %7s %10s %-19s %s\n", "CLIENT", "SERVER", "PROTO", "PACKETS", "BYTES", "APP", "SNI / NOTES")
-	for i, c := range sorted {
-		if i == textRows {
-			fmt.Fprintf(w, "  … %d more (see --json)\n", len(sorted)-textRows)
-			break
-		}
+	for _, i := range topConversations(convs, textRows) {
+		c := &convs[i]
 		notes := textsafe.Line(c.SNI)
 		if c.Gaps > 0 {
 			notes = strings.TrimSpace(notes + fmt.Sprintf(" %d gap(s)", c.Gaps))
 		}
 		fmt.Fprintf(w, "  %-28s %-28s %-5s %7d %10d %-19s %s\n", c.Client, c.Server, c.Proto, c.Packets, c.Bytes, orDash(c.App), notes)
 	}
+	if len(convs) > textRows {
+		fmt.Fprintf(w, "  … %d more (see --json)\n", len(convs)-textRows)
+	}
+}
+
+// convBefore orders the report's conversations: by appRank, then the
+// biggest first.
+func convBefore(a, b *capture.Conversation) bool {
+	if ra, rb := appRank(a.App), appRank(b.App); ra != rb {
+		return ra < rb
+	}
+	return a.Bytes > b.Bytes
+}
+
+// topConversations returns the indexes of the first k conversations in
+// convBefore order, ties kept in capture order (a stable sort's first k).
+// Only k rows are printed, so it keeps k candidates instead of copying
+// and sorting every conversation: a big capture has tens of thousands
+// and the full stable sort was a sixth of the report's wall time.
+func topConversations(convs []capture.Conversation, k int) []int {
+	if k <= 0 {
+		return nil
+	}
+	top := make([]int, 0, min(k, len(convs)))
+	for i := range convs {
+		c := &convs[i]
+		if len(top) == k && !convBefore(c, &convs[top[k-1]]) {
+			continue
+		}
+		// After every kept row it does not beat: earlier rows win ties.
+		at := sort.Search(len(top), func(j int) bool { return convBefore(c, &convs[top[j]]) })
+		if len(top) < k {
+			top = append(top, 0)
+		}
+		copy(top[at+1:], top[at:len(top)-1])
+		top[at] = i
+	}
+	return top
 }
 
 func writeSessions(w io.Writer, sessions []stratum.Session) {
