@@ -99,7 +99,7 @@ func readVerified(c ingest.CaptureFile) ([]byte, error) {
 // CapturesFor returns the captures holding the alert's host pair.
 func (s *Store) CapturesFor(alertID string) ([]casework.CaptureRef, error) {
 	var out []casework.CaptureRef
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		a, err := getAlert(tx, alertID)
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *Store) CapturesFor(alertID string) ([]casework.CaptureRef, error) {
 func (s *Store) OpenCapture(ref casework.CaptureRef) (io.ReadCloser, error) {
 	if ref.Stored {
 		var data []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
+		err := s.view(func(tx *bolt.Tx) error {
 			v := tx.Bucket(bCapBlobs).Get([]byte(ref.SHA256))
 			if v == nil {
 				return fmt.Errorf("capture %s (sha256 %s) is not in store %s", ref.Name, ref.SHA256, s.path)

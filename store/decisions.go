@@ -57,7 +57,7 @@ func (s *Store) AppendDecision(d casework.Decision) (casework.Decision, error) {
 // undecided; casework.ErrNotFound for an unknown alert).
 func (s *Store) Decisions(alertID string) ([]casework.Decision, error) {
 	out := []casework.Decision{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := getAlert(tx, alertID); err != nil {
 			return err
 		}
@@ -81,6 +81,21 @@ func (s *Store) MarkFirstLook(alertID string, at time.Time) error {
 	if s.readOnly {
 		return nil
 	}
+	if s.shared {
+		// Every opening of an alert calls this; in shared mode a write
+		// costs two reopens, so look first.
+		var seen bool
+		err := s.view(func(tx *bolt.Tx) error {
+			if _, err := getAlert(tx, alertID); err != nil {
+				return err
+			}
+			seen = tx.Bucket(bFirstLook).Get([]byte(alertID)) != nil
+			return nil
+		})
+		if err != nil || seen {
+			return err
+		}
+	}
 	return s.update(func(tx *bolt.Tx) error {
 		if _, err := getAlert(tx, alertID); err != nil {
 			return err
@@ -96,7 +111,7 @@ func (s *Store) MarkFirstLook(alertID string, at time.Time) error {
 // Imports returns the import log, oldest first.
 func (s *Store) Imports() ([]casework.ImportRecord, error) {
 	var out []casework.ImportRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bImports).ForEach(func(_, v []byte) error {
 			var r casework.ImportRecord
 			if err := json.Unmarshal(v, &r); err != nil {

@@ -28,12 +28,18 @@ func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
 	if meta.SHA256 == "" {
 		return nil, fmt.Errorf("%s: import without the file's sha256", meta.Name)
 	}
-	tx, err := s.db.Begin(true)
+	db, release, err := s.writer()
 	if err != nil {
+		return nil, err
+	}
+	tx, err := db.Begin(true)
+	if err != nil {
+		release()
 		return nil, fmt.Errorf("store %s: %v", s.path, err)
 	}
 	if tx.Bucket(bFiles).Get([]byte(meta.SHA256)) != nil {
 		_ = tx.Rollback()
+		release()
 		return nil, fmt.Errorf("%s (sha256 %s): %w", meta.Name, meta.SHA256, ingest.ErrDuplicateFile)
 	}
 	if meta.Time.IsZero() {
@@ -42,10 +48,11 @@ func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
 	dt, err := loadDict(tx, true)
 	if err != nil {
 		_ = tx.Rollback()
+		release()
 		return nil, fmt.Errorf("store %s: %v", s.path, err)
 	}
 	return &importTx{
-		s: s, tx: tx, meta: meta, dict: dt,
+		s: s, tx: tx, meta: meta, dict: dt, release: release,
 		flowsB:    tx.Bucket(bFlows),
 		alertIDsB: tx.Bucket(bAlertIDs),
 		seed:      maphash.MakeSeed(),
@@ -56,13 +63,33 @@ func (s *Store) BeginImport(meta ingest.FileMeta) (ingest.Tx, error) {
 	}, nil
 }
 
+// writer returns the handle an import writes through and what to call
+// when its transaction is over. In shared mode that is a read-write open
+// held, with the handle lock, until Commit or Rollback.
+func (s *Store) writer() (*bolt.DB, func(), error) {
+	if !s.shared {
+		return s.db, func() {}, nil
+	}
+	s.mu.Lock()
+	w, err := s.openWriter(s.timeout)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	return w, func() {
+		s.closeWriter(w)
+		s.mu.Unlock()
+	}, nil
+}
+
 // importTx is one file's transaction. Records are checked for duplicates
 // at once (so Put* can answer stored or not) but written at Commit, sorted.
 type importTx struct {
-	s    *Store
-	tx   *bolt.Tx
-	meta ingest.FileMeta
-	done bool
+	s       *Store
+	tx      *bolt.Tx
+	meta    ingest.FileMeta
+	done    bool
+	release func() // ends the write (shared mode: reopens read-only)
 
 	flowsB, alertIDsB *bolt.Bucket
 	dict              *dict
@@ -162,6 +189,7 @@ func (t *importTx) Commit(sum ingest.Summary) error {
 		return errTxDone
 	}
 	t.done = true
+	defer t.release()
 	err := t.write(sum)
 	if err != nil {
 		_ = t.tx.Rollback()
@@ -278,5 +306,6 @@ func (t *importTx) Rollback() error {
 		return nil
 	}
 	t.done = true
+	defer t.release()
 	return t.tx.Rollback()
 }

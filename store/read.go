@@ -122,7 +122,7 @@ func (l *linker) sessionExtra(a alert.Alert, pair []byte) int {
 // latest disposition.
 func (s *Store) Alerts() ([]casework.AlertRecord, error) {
 	var out []casework.AlertRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		l, err := newLinker(tx)
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Store) Alerts() ([]casework.AlertRecord, error) {
 // Alert returns one alert with its counts, or casework.ErrNotFound.
 func (s *Store) Alert(id string) (casework.AlertRecord, error) {
 	var r casework.AlertRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		a, err := getAlert(tx, id)
 		if err != nil {
 			return err
@@ -166,7 +166,7 @@ func (s *Store) Alert(id string) (casework.AlertRecord, error) {
 // cursor range scan.
 func (s *Store) PairFlows(a, b netip.Addr, from, to time.Time) ([]flow.Flow, error) {
 	var out []flow.Flow
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		dt, err := loadDict(tx, false)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Store) PairFlows(a, b netip.Addr, from, to time.Time) ([]flow.Flow, err
 func (s *Store) FlowsTo(dst netip.Addr) ([]flow.Flow, error) {
 	var out []flow.Flow
 	dst = canon(dst)
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		dt, err := loadDict(tx, false)
 		if err != nil {
 			return err
@@ -229,7 +229,7 @@ func (s *Store) FlowsTo(dst netip.Addr) ([]flow.Flow, error) {
 // start order within a pair. fn runs inside a read transaction: it must
 // not write to the store.
 func (s *Store) ScanFlows(fn func(*flow.Flow) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		dt, err := loadDict(tx, false)
 		if err != nil {
 			return err
@@ -248,7 +248,7 @@ func (s *Store) ScanFlows(fn func(*flow.Flow) error) error {
 func (s *Store) CacheGet(key string) ([]byte, bool, error) {
 	var out []byte
 	var ok bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bCache).Get([]byte(key)); v != nil {
 			out, ok = bytes.Clone(v), true
 		}
@@ -266,5 +266,5 @@ func (s *Store) CachePut(key string, val []byte) error {
 	if key == "" {
 		return fmt.Errorf("store: empty cache key")
 	}
-	return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bCache).Put([]byte(key), val) })
+	return s.updateWithin(min(s.timeout, cacheTimeout), func(tx *bolt.Tx) error { return tx.Bucket(bCache).Put([]byte(key), val) })
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -59,6 +60,11 @@ type Options struct {
 	// together, but not while a writer (the workbench, an import) holds
 	// the store.
 	ReadOnly bool
+	// Shared is for long-lived interactive use (the workbench): the store
+	// keeps only a read-only handle (a shared lock, so list, analyze and
+	// export can open the file too) and takes the exclusive lock just for
+	// each write. See shared.go. ReadOnly wins over Shared.
+	Shared bool
 	// Timeout bounds the wait for the file lock; 0 means 2 s.
 	Timeout time.Duration
 }
@@ -78,9 +84,17 @@ const DefaultTimeout = 2 * time.Second
 
 // Store is an open store file.
 type Store struct {
-	db       *bolt.DB
+	// mu guards db in shared mode, where writes swap the handle: reads
+	// hold it shared for their transaction, writes exclusively across
+	// close, open, update and reopen.
+	mu       sync.RWMutex
+	db       *bolt.DB // nil in shared mode when reopening failed or after Close
 	path     string
 	readOnly bool
+	shared   bool
+	closed   bool          // shared mode: Close was called
+	downErr  error         // shared mode: why db is nil
+	timeout  time.Duration // lock wait for the reopens and writes of shared mode
 	// smallCapture is the largest capture copied into the store; larger
 	// ones are kept by path. A variable so tests need no 32 MiB files.
 	smallCapture int64
@@ -135,6 +149,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
+	shared := opts.Shared && !opts.ReadOnly
+	// A shared store opens exactly as a read-only one; only its writes differ.
+	opts.ReadOnly = opts.ReadOnly || shared
+	s, err := openChecked(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.shared, s.readOnly, s.timeout = shared, opts.ReadOnly && !shared, opts.Timeout
+	return s, nil
+}
+
+// openChecked opens the file and checks, creates or migrates its schema.
+func openChecked(path string, opts Options) (*Store, error) {
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			if err := prepare(path, opts.Timeout); err != nil {
@@ -182,19 +209,28 @@ func prepare(path string, timeout time.Duration) error {
 	return s.Close()
 }
 
-// openDB opens the bbolt file and turns its errors into one sentence.
+// openDB opens the bbolt file as a Store.
 func openDB(path string, opts Options) (*Store, error) {
-	if dir := filepath.Dir(path); !opts.ReadOnly {
+	db, err := openBolt(path, opts.ReadOnly, opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db, path: path, readOnly: opts.ReadOnly, timeout: opts.Timeout, smallCapture: MaxStoredCapture}, nil
+}
+
+// openBolt opens the bbolt file and turns its errors into one sentence.
+func openBolt(path string, readOnly bool, timeout time.Duration) (*bolt.DB, error) {
+	if dir := filepath.Dir(path); !readOnly {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("cannot create the store directory %s: %v", dir, err)
 		}
 	}
 	bo := &bolt.Options{
-		Timeout:      opts.Timeout,
-		ReadOnly:     opts.ReadOnly,
+		Timeout:      timeout,
+		ReadOnly:     readOnly,
 		FreelistType: bolt.FreelistMapType, // big imports free many pages
 	}
-	if !opts.ReadOnly && strconv.IntSize == 64 {
+	if !readOnly && strconv.IntSize == 64 {
 		// Every time bbolt grows its mmap inside a write transaction it
 		// copies every dirty key and value to the heap ("dereference"):
 		// a 1M-flow import grew the map ~13 times and allocated 5 GB doing
@@ -211,22 +247,40 @@ func openDB(path string, opts Options) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("cannot open store %s: %v", path, err)
 	}
-	return &Store{db: db, path: path, readOnly: opts.ReadOnly, smallCapture: MaxStoredCapture}, nil
+	return db, nil
 }
 
 // Path is the store file.
 func (s *Store) Path() string { return s.path }
 
-// ReadOnly reports whether the store was opened read-only.
+// ReadOnly reports whether the store was opened read-only (a shared
+// store is not: it writes).
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
-// Close releases the file and its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Shared reports whether the store was opened in shared mode.
+func (s *Store) Shared() bool { return s.shared }
+
+// Close releases the file and its lock. In shared mode it waits for a
+// write or import in progress to finish.
+func (s *Store) Close() error {
+	if !s.shared {
+		return s.db.Close()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
 
 // schema returns the stored schema version; 0 for a brand-new file.
 func (s *Store) schema() (int, error) {
 	v := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		if m == nil {
 			return nil
@@ -239,19 +293,6 @@ func (s *Store) schema() (int, error) {
 		return nil
 	})
 	return v, err
-}
-
-// writeErr explains a write refused by a read-only open.
-func (s *Store) writeErr() error {
-	return fmt.Errorf("store %s is open read-only; this command needs to write to it", s.path)
-}
-
-// update runs fn in a read-write transaction.
-func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	if s.readOnly {
-		return s.writeErr()
-	}
-	return s.db.Update(fn)
 }
 
 // u64 encodes a big-endian uint64.
