@@ -15,10 +15,11 @@ func (a *app) storePathOrDefault() (string, error) {
 }
 
 // openStore opens the store every command shares. Read-only opens (list,
-// analyze, export) may run side by side, but bbolt's file lock lets no
-// reader in while a writer (the workbench, an import, decide) holds the
-// store, nor a writer while readers do: either way Open gives up after
-// 2 s with one sentence saying which file is busy and what to do.
+// analyze, export) may run side by side and beside the workbench (which
+// holds the store read-only between its writes), but bbolt's file lock
+// lets no reader in while a writer (an import, decide) holds the store,
+// nor a writer while readers do: either way Open gives up after 2 s with
+// one sentence saying which file is busy and what to do.
 func (a *app) openStore(readOnly bool) (*store.Store, error) {
 	path, err := a.storePathOrDefault()
 	if err != nil {

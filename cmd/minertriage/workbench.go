@@ -47,8 +47,7 @@ func (a *app) runWorkbench(ctx context.Context, demoCase bool, in intelFlags) er
 		return errNoTerminal
 	}
 	if !demoCase {
-		// Opened only now: read-write, it locks out list, analyze and export.
-		st, err := a.openStore(false)
+		st, err := a.openWorkbenchStore()
 		if err != nil {
 			return err
 		}
@@ -67,6 +66,18 @@ func (a *app) runWorkbench(ctx context.Context, demoCase bool, in intelFlags) er
 		return fmt.Errorf("workbench: %w", err)
 	}
 	return nil
+}
+
+// openWorkbenchStore opens the store as the workbench keeps it for its
+// whole session: in shared mode, so list, analyze and export run beside
+// it; it takes the write lock only while it records something. Opened
+// only after the terminal check, so a failed start holds nothing.
+func (a *app) openWorkbenchStore() (*store.Store, error) {
+	path, err := a.storePathOrDefault()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(path, store.Options{Shared: true})
 }
 
 // demoCase is the demo's temporary store, its files and a Service over it.
