@@ -95,6 +95,9 @@ func (a *app) runImport(ctx context.Context, files []string, o importOptions) er
 			fmt.Fprintln(a.stderr, "minertriage: "+textsafe.Line(err.Error()))
 		case !o.asJSON:
 			fmt.Fprintln(a.stdout, summaryLine(path, sum))
+			for _, w := range sum.Warnings {
+				fmt.Fprintln(a.stderr, "minertriage: warning: "+textsafe.Line(w))
+			}
 		}
 		results = append(results, r)
 	}

@@ -166,3 +166,24 @@ func TestStoreFromEnvironment(t *testing.T) {
 		t.Errorf("--store ignored: %s", out)
 	}
 }
+
+// The analyst importing a capture cut short hears about it on stderr, with
+// the file and record named; the capture is still stored and linked.
+func TestImportTruncatedCaptureWarnsOnStderr(t *testing.T) {
+	db := tempDB(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "captures", "peafowl_monero_xmr-stak-login_DUP.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(cut, raw[:20000], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runArgs(t, db, "import", cut)
+	if code != exitOK || !strings.Contains(out, "1 captures") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "warning: "+cut+": capture cut short: record 125 is incomplete") {
+		t.Errorf("stderr lacks the truncation warning:\n%s", errs)
+	}
+}

@@ -24,6 +24,9 @@ func importCapture(ctx context.Context, r io.Reader, gz bool, path string, meta 
 		return &RecordError{File: path, Err: err}
 	}
 	sum.Read++
+	if info.Truncated {
+		sum.Warnings = append(sum.Warnings, path+": "+info.Warning+"; what it holds is stored")
+	}
 	stored, err := tx.PutCapture(CaptureFile{
 		Meta:  meta,
 		Open:  func() (io.ReadCloser, error) { return os.Open(meta.Path) },

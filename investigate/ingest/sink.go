@@ -76,6 +76,9 @@ type Summary struct {
 	Alerts     int    `json:"alerts"`
 	Flows      int    `json:"flows"`
 	Captures   int    `json:"captures"`
+	// Warnings are problems that did not stop the import, such as a
+	// capture cut short: what it holds is stored, and the analyst is told.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Sink receives one file's records inside one transaction. The store
